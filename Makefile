@@ -1,0 +1,68 @@
+# Facet developer commands. `make run` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.12 (the Lambda runtime): PYTHON if given, else the one scripts/find-python312 finds.
+PYTHON ?= $(shell scripts/find-python312)
+VENV := .venv
+TOOLS := .venv-tools
+PY := $(VENV)/bin/python
+export AWS_DEFAULT_REGION ?= us-east-1
+export AWS_ACCESS_KEY_ID ?= testing
+export AWS_SECRET_ACCESS_KEY ?= testing
+
+.PHONY: help install run test lint typecheck format unit infra-lint bench test-localstack clean migration
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: layers/shared/requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(TOOLS)/.installed: requirements-tools.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet -r requirements-tools.txt
+	touch $@
+
+install: $(VENV)/.installed $(TOOLS)/.installed ## create the virtualenvs
+
+run: $(VENV)/.installed ## run Facet locally with demo data on http://127.0.0.1:8000
+	$(PY) -m devstack run
+
+lint: $(VENV)/.installed ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: $(VENV)/.installed ## mypy --strict
+	$(VENV)/bin/mypy layers/shared functions devstack tests bench migrations
+
+infra-lint: $(VENV)/.installed $(TOOLS)/.installed ## cfn-lint and sam validate --lint (offline)
+	$(VENV)/bin/cfn-lint infra/template.yaml
+	$(TOOLS)/bin/sam validate --lint --template infra/template.yaml --region $(AWS_DEFAULT_REGION)
+
+unit: $(VENV)/.installed ## pytest only
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint typecheck infra-lint unit ## the whole check suite (what CI runs)
+
+bench: $(VENV)/.installed ## performance budgets: prints a table, writes .data/bench.json
+	$(PY) -m bench
+
+test-localstack: $(VENV)/.installed ## upload-policy tests against a real LocalStack on :4566
+	$(VENV)/bin/pytest -m localstack $(PYTEST_ARGS)
+
+clean: ## remove virtualenvs, caches and local data
+	rm -rf $(VENV) $(TOOLS) .data .pytest_cache .mypy_cache .ruff_cache
+
+migration: $(VENV)/.installed ## new migration: make migration MSG="add thing" (autogenerate)
+	@test -n "$(MSG)" || { echo 'usage: make migration MSG="what it does"'; exit 1; }
+	$(PY) -m devstack migration "$(MSG)"

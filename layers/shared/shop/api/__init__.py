@@ -1,0 +1,1 @@
+"""The HTTP API: app factory, middleware, error handlers and typed dependencies."""

@@ -1,0 +1,1 @@
+"""Database access: declarative base, one engine per container, unit-of-work boundaries."""

@@ -1,0 +1,91 @@
+"""One engine per container with the Lambda pool policy, and the session factory bound to it."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import URL, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from shop.config import Settings, get_settings
+from shop.observability import get_logger
+
+
+def resolve_database_url(settings: Settings) -> URL:
+    """DATABASE_URL locally; in AWS the RDS-managed secret named by DATABASE_SECRET_ARN."""
+    if settings.database_secret_arn is None:
+        return make_url(settings.database_url.get_secret_value())
+    # Imported here: boto3 costs ~0.5 s of cold start and only deployed containers need it.
+    from aws_lambda_powertools.utilities import parameters
+
+    secret = json.loads(str(parameters.get_secret(settings.database_secret_arn)))
+    return URL.create(
+        "postgresql+asyncpg",
+        username=secret["username"],
+        password=secret["password"],
+        host=secret["host"],
+        port=int(secret.get("port", 5432)),
+        database=secret.get("dbname", "facet"),
+    )
+
+
+def build_engine(settings: Settings, url: URL | None = None) -> AsyncEngine:
+    connect_args: dict[str, Any] = {
+        "timeout": settings.db_connect_timeout_seconds,
+        "server_settings": {
+            "statement_timeout": str(settings.db_statement_timeout_ms),
+            "application_name": settings.service_name,
+            "timezone": "UTC",
+        },
+    }
+    if settings.database_behind_proxy:
+        # A transaction-pooling proxy hands each transaction to a different backend, where a
+        # named prepared statement from an earlier one does not exist.
+        connect_args["statement_cache_size"] = 0
+        connect_args["prepared_statement_cache_size"] = 0
+    return create_async_engine(
+        url or resolve_database_url(settings),
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=True,
+        connect_args=connect_args,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    @classmethod
+    def from_engine(cls, engine: AsyncEngine) -> Database:
+        return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
+
+    async def ping(self, timeout_seconds: float) -> bool:
+        """True when a round trip to the database succeeds within the timeout."""
+        try:
+            async with asyncio.timeout(timeout_seconds), self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except (OSError, TimeoutError, SQLAlchemyError) as exc:
+            get_logger().warning(
+                "database unreachable",
+                extra={"event": "db_ping_failed", "error": type(exc).__name__},
+            )
+            return False
+        return True
+
+
+@functools.cache
+def get_database() -> Database:
+    """The container's database: created once, reused by every invocation."""
+    return Database.from_engine(build_engine(get_settings()))

@@ -1,0 +1,22 @@
+"""Transaction boundaries. Only these commit: services flush, the boundary commits."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.db.engine import Database, get_database
+
+
+@asynccontextmanager
+async def transaction(database: Database) -> AsyncIterator[AsyncSession]:
+    """A session whose transaction commits on success and rolls back on any exception."""
+    async with database.sessionmaker() as session, session.begin():
+        yield session
+
+
+def unit_of_work(database: Database | None = None) -> AbstractAsyncContextManager[AsyncSession]:
+    """The boundary for event handlers (webhook, thumbnailer, sweeper)."""
+    return transaction(database or get_database())

@@ -1,0 +1,29 @@
+"""ORM models, one module per table. Importing this package registers every table."""
+
+from shop.models.category import Category
+from shop.models.one_time_code import OneTimeCode
+from shop.models.order import Order
+from shop.models.order_item import OrderItem
+from shop.models.product import Product
+from shop.models.product_category import ProductCategory
+from shop.models.product_image import ProductImage
+from shop.models.rate_limit import RateLimit
+from shop.models.seller_monthly_stat import SellerMonthlyStat
+from shop.models.session import Session
+from shop.models.stripe_event import StripeEvent
+from shop.models.user import User
+
+__all__ = [
+    "Category",
+    "OneTimeCode",
+    "Order",
+    "OrderItem",
+    "Product",
+    "ProductCategory",
+    "ProductImage",
+    "RateLimit",
+    "SellerMonthlyStat",
+    "Session",
+    "StripeEvent",
+    "User",
+]
