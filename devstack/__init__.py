@@ -1,0 +1,2 @@
+"""Local development stack: PostgreSQL, the AWS emulator, demo data and the local HTTP entry
+point. Nothing here ships to AWS."""

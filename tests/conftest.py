@@ -1,0 +1,122 @@
+"""Test harness: a real PostgreSQL database created and migrated once per run, each test in a
+rolled-back transaction; a moto server standing in for AWS; Lambda handlers run in containers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
+
+import httpx
+import pytest
+from alembic import command
+from alembic.config import Config
+from fastapi import FastAPI
+from moto.server import ThreadedMotoServer
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from devstack import postgres
+from devstack.lambda_runtime import FunctionContainer
+from shop.api.app import create_app
+from shop.config import Settings, get_settings
+from shop.db.engine import Database, build_engine
+
+# Everything the settings read comes from here, before the first get_settings() caches it.
+os.environ.update(
+    {
+        "ENVIRONMENT": "test",
+        "LOG_LEVEL": "WARNING",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "CORS_ORIGINS": "https://shop.facet.test,https://sellers.facet.test",
+    }
+)
+_stack = ExitStack()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    server = _stack.enter_context(postgres.server())
+    base_name = server.database if server.database not in (None, "postgres") else "facet"
+    # One database per test run, so parallel runs on one server never collide.
+    url = server.set(database=f"{base_name}_test_{os.getpid()}")
+    asyncio.run(postgres.create_database(url, recreate=True))
+    _stack.callback(lambda: asyncio.run(postgres.drop_database(url)))
+    os.environ["DATABASE_URL"] = url.render_as_string(hide_password=False)
+
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    _stack.callback(moto.stop)
+    host, port = moto.get_host_and_port()
+    os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+
+    command.upgrade(alembic_config(), "head")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _stack.close()
+
+
+def alembic_config() -> Config:
+    cfg = Config(os.path.join(os.path.dirname(__file__), "..", "alembic.ini"))
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = build_engine(settings.model_copy(update={"db_pool_size": 5, "db_max_overflow": 60}))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        yield conn
+        await transaction.rollback()
+
+
+@pytest.fixture
+def db(engine: AsyncEngine, connection: AsyncConnection) -> Database:
+    """The app's Database, with sessions joined to the test transaction: their commits become
+    savepoints, so the request boundary behaves as in production and nothing persists."""
+    sessionmaker = async_sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    return Database(engine=engine, sessionmaker=sessionmaker)
+
+
+@pytest.fixture
+async def session(db: Database) -> AsyncIterator[AsyncSession]:
+    async with db.sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database) -> FastAPI:
+    return create_app(settings, db)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://api.facet.test") as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def api_container() -> Iterator[FunctionContainer]:
+    """The API Lambda, warm, as API Gateway invokes it (its own engine; commits are real)."""
+    container = FunctionContainer("functions.api.handler:handler")
+    yield container
+    container.close()
+
