@@ -1,0 +1,355 @@
+"""Static checks of infra/template.yaml: the security and operations properties a deployed stack
+must have (security-requirements BKT, RATE, CORS-02, LOG-05), read from the template itself."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from shop.config import Settings
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.yaml"
+AUTH_ROUTE = "ANY /api/v1/auth/{proxy+}"
+
+# Values for the parameters without a default, as an operator would pass them.
+SAMPLE_PARAMETERS = {
+    "Environment": "production",
+    "DatabaseSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1-AbCdEf",
+    "DatabaseHost": "facet.cluster-abc.eu-west-1.rds.amazonaws.com",
+    "StripeSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:stripe-AbCdEf",
+    "JwtKeysSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:jwt-AbCdEf",
+    "PublicBaseUrl": "https://shop.example.com",
+    "MailSender": "shop@example.com",
+}
+# What CloudFormation puts in place of each {{resolve:secretsmanager:...:KEY}} reference.
+SAMPLE_SECRET_VALUES = {
+    "STRIPE_SECRET_KEY": "sk_live_sample",
+    "STRIPE_WEBHOOK_SECRET": "whsec_sample",
+}
+DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:secretsmanager:.+:SecretString:(\w+)\}\}")
+# Read by a library rather than by shop.config.Settings.
+NON_SETTINGS_VARIABLES = {"POWERTOOLS_SERVICE_NAME"}
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """A SafeLoader that reads CloudFormation short-form tags (!Ref, !Sub, ...) as long forms."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        assert isinstance(node, yaml.MappingNode)
+        value = loader.construct_mapping(node, deep=True)
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _intrinsic)
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader)
+    return loaded
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource.get("Properties", {})
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == type_
+    }
+
+
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each function's properties with the Globals merged in, as SAM deploys them."""
+    defaults = template.get("Globals", {}).get("Function", {})
+    functions = {}
+    for name, own in _resources(template, "AWS::Serverless::Function").items():
+        variables = {
+            **defaults.get("Environment", {}).get("Variables", {}),
+            **own.get("Environment", {}).get("Variables", {}),
+        }
+        functions[name] = {**defaults, **own, "Environment": {"Variables": variables}}
+    return functions
+
+
+def _http_api(template: dict[str, Any]) -> dict[str, Any]:
+    (api,) = _resources(template, "AWS::Serverless::HttpApi").values()
+    return api
+
+
+def _http_routes(function: dict[str, Any]) -> set[str]:
+    return {
+        f"{event['Properties']['Method'].upper()} {event['Properties']['Path']}"
+        for event in function.get("Events", {}).values()
+        if event["Type"] == "HttpApi"
+    }
+
+
+def _images_bucket(template: dict[str, Any]) -> dict[str, Any]:
+    return _resources(template, "AWS::S3::Bucket")["ImagesBucket"]
+
+
+def _secret_statements(function: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        statement
+        for policy in function.get("Policies", [])
+        if isinstance(policy, dict)
+        for statement in policy.get("Statement", [])
+        if any(action.startswith("secretsmanager:") for action in _as_list(statement["Action"]))
+    ]
+
+
+def _resolve(template: dict[str, Any], value: Any) -> Any:
+    """Resolve Ref and Fn::Sub with the sample parameters, then the secret references."""
+    parameters = {
+        name: SAMPLE_PARAMETERS.get(name, spec.get("Default"))
+        for name, spec in template["Parameters"].items()
+    }
+
+    def lookup(name: str) -> str:
+        if name in parameters:
+            assert parameters[name] is not None, f"add a sample value for parameter {name}"
+            return str(parameters[name])
+        assert name in template["Resources"], f"unknown reference {name}"
+        return f"sample-{name.lower()}"
+
+    if isinstance(value, dict) and value.keys() == {"Ref"}:
+        return lookup(value["Ref"])
+    if isinstance(value, dict) and value.keys() == {"Fn::Sub"}:
+        text = re.sub(r"\$\{([\w.:]+)\}", lambda m: lookup(m.group(1)), value["Fn::Sub"])
+        return DYNAMIC_REFERENCE.sub(lambda m: SAMPLE_SECRET_VALUES[m.group(1)], text)
+    assert isinstance(value, str), f"unexpected value {value!r}"
+    return value
+
+
+def test_images_bucket_blocks_all_public_access(template: dict[str, Any]) -> None:
+    assert _images_bucket(template)["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+
+
+def test_images_bucket_disables_acls(template: dict[str, Any]) -> None:
+    assert _images_bucket(template)["OwnershipControls"]["Rules"] == [
+        {"ObjectOwnership": "BucketOwnerEnforced"}
+    ]
+
+
+def test_images_bucket_encrypts_objects_at_rest(template: dict[str, Any]) -> None:
+    rules = _images_bucket(template)["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+
+    assert [rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] for rule in rules] == ["AES256"]
+
+
+def test_images_bucket_refuses_plain_http_on_bucket_and_objects(template: dict[str, Any]) -> None:
+    (policy,) = (
+        props["PolicyDocument"]
+        for props in _resources(template, "AWS::S3::BucketPolicy").values()
+        if props["Bucket"] == {"Ref": "ImagesBucket"}
+    )
+    (deny,) = (
+        statement
+        for statement in policy["Statement"]
+        if statement["Effect"] == "Deny"
+        and statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+    )
+
+    assert deny["Principal"] == "*"
+    assert _as_list(deny["Action"]) == ["s3:*"]
+    assert sorted(json.dumps(resource) for resource in _as_list(deny["Resource"])) == sorted(
+        json.dumps(resource)
+        for resource in (
+            {"Fn::GetAtt": ["ImagesBucket", "Arn"]},
+            {"Fn::Sub": "${ImagesBucket.Arn}/*"},
+        )
+    )
+
+
+def test_only_unprocessed_uploads_expire_after_one_day(template: dict[str, Any]) -> None:
+    rules = _images_bucket(template)["LifecycleConfiguration"]["Rules"]
+    expiring = [
+        rule for rule in rules if rule["Status"] == "Enabled" and "ExpirationInDays" in rule
+    ]
+
+    assert [(rule["Prefix"], rule["ExpirationInDays"]) for rule in expiring] == [("uploads/", 1)]
+
+
+def test_api_stage_throttles_at_200_rps_with_burst_400(template: dict[str, Any]) -> None:
+    settings = _http_api(template)["DefaultRouteSettings"]
+
+    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (200, 400)
+
+
+def test_auth_routes_throttle_at_20_rps_with_burst_40(template: dict[str, Any]) -> None:
+    settings = _http_api(template)["RouteSettings"][AUTH_ROUTE]
+
+    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (20, 40)
+
+
+def test_route_settings_name_routes_that_exist(template: dict[str, Any]) -> None:
+    # A stage refuses route settings for a route key it does not have.
+    routes = set().union(*(_http_routes(function) for function in _functions(template).values()))
+
+    assert set(_http_api(template)["RouteSettings"]) <= routes
+
+
+def test_http_api_leaves_cors_to_the_app(template: dict[str, Any]) -> None:
+    # CORS-02: with CORS on the HTTP API, API Gateway drops the app's exact-origin CORS headers.
+    configured = [
+        name
+        for name, props in {
+            "Globals": template.get("Globals", {}).get("HttpApi", {}),
+            **_resources(template, "AWS::Serverless::HttpApi"),
+        }.items()
+        if "CorsConfiguration" in props
+    ]
+
+    assert configured == []
+
+
+def test_every_log_group_keeps_logs_for_a_year(template: dict[str, Any]) -> None:
+    groups = _resources(template, "AWS::Logs::LogGroup")
+
+    assert groups
+    assert {name: props.get("RetentionInDays") for name, props in groups.items()} == dict.fromkeys(
+        groups, 365
+    )
+
+
+def test_api_access_logs_go_to_a_template_log_group(template: dict[str, Any]) -> None:
+    destination = _http_api(template)["AccessLogSettings"]["DestinationArn"]
+
+    assert destination["Fn::GetAtt"][0] in _resources(template, "AWS::Logs::LogGroup")
+
+
+def test_every_function_logs_to_a_template_log_group(template: dict[str, Any]) -> None:
+    # Without LoggingConfig, Lambda creates its own group that keeps logs forever.
+    groups = _resources(template, "AWS::Logs::LogGroup")
+    targets = {
+        name: function.get("LoggingConfig", {}).get("LogGroup", {}).get("Ref")
+        for name, function in _functions(template).items()
+    }
+
+    assert all(target in groups for target in targets.values()), targets
+
+
+def test_every_function_runs_python312_on_arm64(template: dict[str, Any]) -> None:
+    functions = _functions(template)
+    runtimes = {name: (f["Runtime"], f["Architectures"]) for name, f in functions.items()}
+
+    assert functions
+    assert runtimes == dict.fromkeys(functions, ("python3.12", ["arm64"]))
+
+
+def test_shared_layer_is_built_for_python312_on_arm64(template: dict[str, Any]) -> None:
+    layer = template["Resources"]["SharedLayer"]
+
+    assert layer["Properties"]["ContentUri"] == "../layers/shared/"
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+    assert layer["Metadata"] == {"BuildMethod": "python3.12", "BuildArchitecture": "arm64"}
+
+
+def test_api_function_reserves_100_concurrent_executions(template: dict[str, Any]) -> None:
+    assert _functions(template)["ApiFunction"]["ReservedConcurrentExecutions"] == 100
+
+
+def test_api_function_serves_all_of_api_v1_from_its_handler(template: dict[str, Any]) -> None:
+    api = _functions(template)["ApiFunction"]
+
+    assert (api["CodeUri"], api["Handler"]) == ("../functions/api/", "handler.handler")
+    assert "ANY /api/v1/{proxy+}" in _http_routes(api)
+
+
+def test_functions_declare_code_handler_and_routes_as_literal_strings(
+    template: dict[str, Any],
+) -> None:
+    # The local dev server routes requests from these four properties without resolving intrinsics.
+    for function in _functions(template).values():
+        events = [
+            e["Properties"] for e in function.get("Events", {}).values() if e["Type"] == "HttpApi"
+        ]
+        values = [function["CodeUri"], function["Handler"]]
+        values += [value for event in events for value in (event["Path"], event["Method"])]
+
+        assert all(isinstance(value, str) for value in values), values
+
+
+def test_secret_reads_are_limited_to_the_secret_arn_parameters(template: dict[str, Any]) -> None:
+    for name, function in _functions(template).items():
+        for statement in _secret_statements(function):
+            resources = _as_list(statement["Resource"])
+
+            assert _as_list(statement["Action"]) == ["secretsmanager:GetSecretValue"], name
+            assert all(
+                isinstance(resource, dict)
+                and resource.keys() == {"Ref"}
+                and resource["Ref"] in template["Parameters"]
+                for resource in resources
+            ), (name, resources)
+        # Managed policies or policy templates would grant secrets outside these statements.
+        assert all(isinstance(policy, dict) for policy in function.get("Policies", [])), name
+
+
+def test_api_function_can_read_database_stripe_and_jwt_secrets(template: dict[str, Any]) -> None:
+    statements = _secret_statements(_functions(template)["ApiFunction"])
+    readable = {resource["Ref"] for s in statements for resource in _as_list(s["Resource"])}
+
+    assert readable == {"DatabaseSecretArn", "StripeSecretArn", "JwtKeysSecretArn"}
+
+
+def test_stripe_keys_are_resolved_from_the_stripe_secret(template: dict[str, Any]) -> None:
+    variables = _functions(template)["ApiFunction"]["Environment"]["Variables"]
+
+    for key in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+        assert variables[key] == {
+            "Fn::Sub": f"{{{{resolve:secretsmanager:${{StripeSecretArn}}:SecretString:{key}}}}}"
+        }
+
+
+def test_function_environment_names_are_settings_fields(template: dict[str, Any]) -> None:
+    # Settings ignore unknown variables, so a misspelt name would silently fall back to a default.
+    fields = {name.upper() for name in Settings.model_fields} | NON_SETTINGS_VARIABLES
+    unknown = {
+        name: sorted(set(function["Environment"]["Variables"]) - fields)
+        for name, function in _functions(template).items()
+    }
+
+    assert {name: names for name, names in unknown.items() if names} == {}
+
+
+def test_api_function_environment_passes_deployed_settings_validation(
+    template: dict[str, Any],
+) -> None:
+    variables = _functions(template)["ApiFunction"]["Environment"]["Variables"]
+    values = {
+        name.lower(): _resolve(template, value)
+        for name, value in variables.items()
+        if name not in NON_SETTINGS_VARIABLES
+    }
+
+    settings = Settings.model_validate(values)
+
+    assert settings.is_deployed
+    assert settings.database_secret_arn == SAMPLE_PARAMETERS["DatabaseSecretArn"]
+    assert settings.database_host == SAMPLE_PARAMETERS["DatabaseHost"]
+    assert settings.stripe_secret_key.get_secret_value() == "sk_live_sample"
