@@ -7,6 +7,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack
+from typing import Any
 
 import httpx
 import pytest
@@ -106,10 +107,21 @@ def app(settings: Settings, db: Database) -> FastAPI:
     return create_app(settings, db)
 
 
+SHOP_ORIGIN = "https://shop.facet.test"
+
+
+def api_client(app: FastAPI, **kwargs: Any) -> httpx.AsyncClient:
+    """A client that behaves like the shop frontend in a browser (same-site, allowed Origin)."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, **kwargs),
+        base_url="https://api.facet.test",
+        headers={"Origin": SHOP_ORIGIN, "Sec-Fetch-Site": "same-site"},
+    )
+
+
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="https://api.facet.test") as c:
+    async with api_client(app) as c:
         yield c
 
 
@@ -119,4 +131,3 @@ def api_container() -> Iterator[FunctionContainer]:
     container = FunctionContainer("functions.api.handler:handler")
     yield container
     container.close()
-

@@ -11,6 +11,9 @@ class ShopError(Exception):
 
     status_code: int = 400
     code: str = "bad_request"
+    # True when what the request wrote before failing must still be committed, e.g. the failed
+    # login counter: the error response is the point, the counter is the defence.
+    keeps_changes: bool = False
 
     def __init__(
         self,
@@ -47,6 +50,14 @@ class Unauthorized(ShopError):
 class Forbidden(ShopError):
     status_code = 403
     code = "forbidden"
+
+
+class TooManyRequests(ShopError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after_seconds: int, code: str | None = None) -> None:
+        super().__init__(message, code=code, headers={"Retry-After": str(retry_after_seconds)})
 
 
 class ServiceUnavailable(ShopError):

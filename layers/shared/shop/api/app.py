@@ -6,8 +6,9 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from starlette.middleware.cors import CORSMiddleware
 
+from shop.api.csrf import CsrfMiddleware
 from shop.api.errors import install_error_handlers
-from shop.api.middleware import RequestContextMiddleware
+from shop.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, get_database
 from shop.health.router import router as health_router
@@ -20,7 +21,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version="1",
         summary="Multi-seller commerce API",
         default_response_class=JSONResponse,
-        max_body_size=settings.max_request_body_bytes,
         # The schema is built on first request to /openapi.json, never at import; off when deployed.
         openapi_url=f"{settings.api_prefix}/openapi.json" if settings.openapi_enabled else None,
         docs_url=f"{settings.api_prefix}/docs" if settings.openapi_enabled else None,
@@ -44,5 +44,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         allow_headers=["Content-Type", "Idempotency-Key"],
         max_age=600,
     )
+    app.add_middleware(CsrfMiddleware, allowed_origins=settings.cors_origins)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(RequestContextMiddleware, hsts_max_age=settings.hsts_max_age_seconds)
     return app

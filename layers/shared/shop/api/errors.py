@@ -20,6 +20,9 @@ _GENERIC_MESSAGES = {
     "json_invalid": "Body is not valid JSON",
 }
 
+# Stable codes where the HTTP reason phrase differs between Python versions.
+_CODES = {413: "payload_too_large"}
+
 
 def request_id_of(request: Request) -> str:
     return str(request.scope.get("state", {}).get("request_id", ""))
@@ -45,7 +48,7 @@ async def _shop_error(request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     phrase = HTTPStatus(exc.status_code).phrase
-    code = phrase.lower().replace(" ", "_").replace("-", "_")
+    code = _CODES.get(exc.status_code) or phrase.lower().replace(" ", "_").replace("-", "_")
     return envelope(exc.status_code, code, phrase, request_id_of(request), exc.headers)
 
 

@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: request id and log context, security headers, catch-all 500."""
+"""Pure ASGI middleware: request id and log context, security headers, catch-all 500, body cap."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import uuid
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shop.observability import get_logger
@@ -99,3 +100,49 @@ class RequestContextMiddleware:
             headers["cache-control"] = "no-store"
         if "server" in headers:
             del headers["server"]
+
+
+class BodySizeLimitMiddleware:
+    """413 in the JSON envelope before a handler reads a body over the cap.
+
+    FastAPI's own `max_body_size` answers a declared oversize Content-Length with a plain-text
+    413 from outside the app's middleware, without the envelope or the security headers.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if _declared_length(scope) > self.max_bytes:
+            await _send_json(send, 413, self._body(scope))
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                # FastAPI re-raises HTTPException from body reading; the handlers render it.
+                raise HTTPException(413, "The request body is too large")
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+    def _body(self, scope: Scope) -> dict[str, str]:
+        return {
+            "error": "payload_too_large",
+            "detail": f"The request body exceeds {self.max_bytes} bytes",
+            "request_id": str(scope.get("state", {}).get("request_id", "")),
+        }
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0

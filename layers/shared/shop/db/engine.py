@@ -22,7 +22,8 @@ from shop.observability import get_logger
 
 
 def resolve_database_url(settings: Settings) -> URL:
-    """DATABASE_URL locally; in AWS the RDS-managed secret named by DATABASE_SECRET_ARN."""
+    """DATABASE_URL locally; in AWS the credentials of the RDS-managed secret named by
+    DATABASE_SECRET_ARN (it holds only username and password) at DATABASE_HOST/PORT/NAME."""
     if settings.database_secret_arn is None:
         return make_url(settings.database_url.get_secret_value())
     # Imported here: boto3 costs ~0.5 s of cold start and only deployed containers need it.
@@ -33,9 +34,9 @@ def resolve_database_url(settings: Settings) -> URL:
         "postgresql+asyncpg",
         username=secret["username"],
         password=secret["password"],
-        host=secret["host"],
-        port=int(secret.get("port", 5432)),
-        database=secret.get("dbname", "facet"),
+        host=settings.database_host or secret.get("host"),
+        port=settings.database_port,
+        database=settings.database_name,
     )
 
 
