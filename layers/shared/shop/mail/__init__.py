@@ -1,0 +1,1 @@
+"""Outgoing mail: templates in `messages`, delivery (SES or SMTP) in `sender`."""
