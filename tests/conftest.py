@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from devstack import postgres
 from devstack.lambda_runtime import FunctionContainer
 from shop.api.app import create_app
+from shop.api.deps import get_now
+from shop.auth.keys import ensure_local_keyset_file
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, build_engine
 
@@ -51,6 +56,10 @@ def pytest_configure(config: pytest.Config) -> None:
     _stack.callback(moto.stop)
     host, port = moto.get_host_and_port()
     os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+
+    keys_file = Path(_stack.enter_context(tempfile.TemporaryDirectory())) / "jwt-keys.json"
+    ensure_local_keyset_file(keys_file, "ES256")
+    os.environ["JWT_KEYS_FILE"] = str(keys_file)
 
     command.upgrade(alembic_config(), "head")
 
@@ -131,3 +140,24 @@ def api_container() -> Iterator[FunctionContainer]:
     container = FunctionContainer("functions.api.handler:handler")
     yield container
     container.close()
+
+
+class Clock:
+    """The request clock, moved by tests (overrides shop.api.deps.get_now)."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC).replace(microsecond=0)
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(app: FastAPI) -> Clock:
+    clock = Clock()
+
+    async def frozen() -> datetime:
+        return clock.now
+
+    app.dependency_overrides[get_now] = frozen
+    return clock

@@ -9,9 +9,11 @@ from starlette.middleware.cors import CORSMiddleware
 from shop.api.csrf import CsrfMiddleware
 from shop.api.errors import install_error_handlers
 from shop.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from shop.auth.router import router as auth_router
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, get_database
 from shop.health.router import router as health_router
+from shop.users.router import router as users_router
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -31,6 +33,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     api = APIRouter(prefix=settings.api_prefix)
     api.include_router(health_router)
+    api.include_router(auth_router)
+    api.include_router(users_router)
     app.include_router(api)
 
     install_error_handlers(app)

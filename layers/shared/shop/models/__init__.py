@@ -1,6 +1,7 @@
 """ORM models, one module per table. Importing this package registers every table."""
 
 from shop.models.category import Category
+from shop.models.login_throttle import LoginThrottle
 from shop.models.one_time_code import OneTimeCode
 from shop.models.order import Order
 from shop.models.order_item import OrderItem
@@ -15,6 +16,7 @@ from shop.models.user import User
 
 __all__ = [
     "Category",
+    "LoginThrottle",
     "OneTimeCode",
     "Order",
     "OrderItem",

@@ -19,6 +19,13 @@ class OneTimeCode(UUIDPrimaryKey, Base):
         CheckConstraint(f"purpose IN {PURPOSES}", name="purpose"),
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
         Index(None, "user_id", "purpose"),
+        # Reset tokens carry 256 bits, so they are looked up by their SHA-256 directly.
+        Index(
+            "ix_one_time_codes_reset_hash",
+            "code_hash",
+            unique=True,
+            postgresql_where="purpose = 'reset'",
+        ),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -21,5 +21,3 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     display_name: Mapped[str] = mapped_column(String(200))
     verified_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
-    failed_login_count: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None]

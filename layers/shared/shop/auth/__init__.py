@@ -1,0 +1,1 @@
+"""Identity: accounts, passwords, sessions and the signed tokens that carry them."""

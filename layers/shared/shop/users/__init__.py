@@ -1,0 +1,1 @@
+"""Accounts: the user's own profile, password and sessions."""
