@@ -22,7 +22,7 @@ EMBEDDED_PORT = 54329
 DEFAULT_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 
-def _port_open(host: str, port: int) -> bool:
+def port_open(host: str, port: int) -> bool:
     with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
         return True
     return False
@@ -93,10 +93,10 @@ def server() -> Iterator[URL]:
     if configured:
         yield make_url(configured).set(drivername="postgresql+asyncpg")
         return
-    if _port_open("127.0.0.1", 5432):
+    if port_open("127.0.0.1", 5432):
         yield make_url(DEFAULT_SERVER)
         return
-    if _port_open("127.0.0.1", EMBEDDED_PORT):  # left running by another local process
+    if port_open("127.0.0.1", EMBEDDED_PORT):  # left running by another local process
         yield make_url(DEFAULT_SERVER).set(port=EMBEDDED_PORT)
         return
     _start_embedded()

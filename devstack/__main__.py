@@ -1,0 +1,31 @@
+"""`python -m devstack run | migration "message"` (what `make run` and `make migration` call)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from devstack import stack
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="serve Facet with demo data on http://127.0.0.1:8000 ($PORT)")
+    migration = commands.add_parser("migration", help="autogenerate the next Alembic revision")
+    migration.add_argument("message", help="what the migration does")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            stack.run(int(os.environ.get("PORT", stack.DEFAULT_PORT)))
+        else:
+            stack.new_migration(args.message)
+    except KeyboardInterrupt:  # interrupted while starting: everything started is stopped
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

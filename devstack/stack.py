@@ -1,0 +1,150 @@
+"""`python -m devstack run` and `python -m devstack migration`: the local product, start to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from contextlib import ExitStack
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import URL
+
+from devstack import aws, emulator, postgres, seed
+from devstack.lambda_runtime import FunctionContainer
+from devstack.server import Gateway, LocalServer, load_routes
+from shop.auth import keys
+from shop.config import Settings, get_settings
+from shop.db.engine import Database, build_engine
+from shop.db.session import transaction
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DATABASE_NAME = "facet"
+VERSIONS_DIR = postgres.ROOT / "migrations" / "versions"
+REVISION_FILE = re.compile(r"^\d{8}_(\d{4})_")
+# The local stack always talks to the emulator, so real AWS credentials never leave the shell.
+LOCAL_ENVIRONMENT = {
+    "ENVIRONMENT": "local",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+LOCAL_DEFAULTS = {
+    "CORS_ORIGINS": "http://127.0.0.1:5173,http://localhost:5173",  # frontends (Vite)
+    # Local http: a plain `session` cookie without Secure/__Host- (refused when deployed).
+    "SESSION_COOKIE_SECURE": "false",
+}
+
+
+def _local_environment() -> None:
+    # Before anything calls get_settings(): it reads the environment once and caches.
+    os.environ.update(LOCAL_ENVIRONMENT)
+    for name, value in LOCAL_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+
+
+def _use_database(server: URL) -> URL:
+    """Create the app's database on the server if missing and point DATABASE_URL at it."""
+    name = server.database if server.database not in (None, "postgres") else DATABASE_NAME
+    url = server.set(database=name)
+    asyncio.run(postgres.create_database(url))
+    os.environ["DATABASE_URL"] = url.render_as_string(hide_password=False)
+    return url
+
+
+def _alembic_config() -> Config:
+    return Config(str(postgres.ROOT / "alembic.ini"))
+
+
+async def _seed(settings: Settings) -> int:
+    database = Database.from_engine(build_engine(settings))
+    try:
+        async with transaction(database) as session:
+            return await seed.seed(session, settings)
+    finally:
+        await database.engine.dispose()
+
+
+def run(port: int = DEFAULT_PORT) -> None:
+    """Start everything, serve on HOST:port until SIGINT/SIGTERM, then stop what was started."""
+    # Both unwind as KeyboardInterrupt, so the embedded PostgreSQL and moto are stopped either
+    # way; SIGINT explicitly too, since shells start background jobs with it ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.default_int_handler)
+    _local_environment()
+    # `frontend` (server, functions) closes before `services` (database, emulator) stop.
+    with ExitStack() as services, ExitStack() as frontend:
+        # Bound first: a taken port fails before anything is started. Functions load lazily.
+        routes = load_routes()
+        functions = {handler: FunctionContainer(handler) for handler in {r.handler for r in routes}}
+        for function in functions.values():
+            frontend.callback(function.close)
+        server = LocalServer((HOST, port), Gateway(routes, functions))
+        frontend.callback(server.server_close)
+
+        url = _use_database(services.enter_context(postgres.server()))
+        aws_endpoint = services.enter_context(emulator.aws_emulator())
+        os.environ["AWS_ENDPOINT_URL"] = aws_endpoint.url
+        settings = get_settings()
+        aws.bootstrap(settings)
+        # Outside AWS the session-token signing keys come from this file (never overwritten).
+        keys.ensure_local_keyset_file(settings.jwt_keys_file, settings.jwt_algorithm)
+        command.upgrade(_alembic_config(), "head")
+        inserted = asyncio.run(_seed(settings))
+
+        api = f"http://{HOST}:{server.server_port}{settings.api_prefix}"
+        sys.stdout.write(_banner(api, url, aws_endpoint, inserted))
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            sys.stdout.write("\nStopping.\n")
+
+
+def _banner(api: str, database: URL, aws_endpoint: emulator.Emulator, inserted: int) -> str:
+    accounts = seed.accounts()
+    logins = [("seller", a) for a in accounts["sellers"]]
+    logins += [("customer", a) for a in accounts["customers"]]
+    origin = "moto, started here" if aws_endpoint.started_here else "reused"
+    lines = [
+        "",
+        "Facet is running locally. Ctrl-C stops everything started here.",
+        f"  API        {api}",
+        f"  Health     {api}/health",
+        f"  API docs   {api}/docs",
+        f"  Database   {database.render_as_string(hide_password=True)}",
+        f"  AWS        {aws_endpoint.url} ({origin})",
+        f"  Demo data  {inserted} new rows",
+        f'  Demo logins (local only), password "{seed.DEMO_PASSWORD}":',
+        *(f"    {role:<9} {a['email']:<28} {a['display_name']}" for role, a in logins),
+        "",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def next_revision_id(versions: Path, today: date) -> str:
+    """YYYYMMDD_NNNN: today's date and one more than the highest NNNN of any date."""
+    numbers = [
+        int(found.group(1))
+        for path in versions.glob("*.py")
+        if (found := REVISION_FILE.match(path.name))
+    ]
+    return f"{today:%Y%m%d}_{max(numbers, default=0) + 1:04d}"
+
+
+def new_migration(message: str) -> None:
+    """Autogenerate a revision against the local database, migrated to head first."""
+    _local_environment()
+    with postgres.server() as server:
+        _use_database(server)
+        config = _alembic_config()
+        command.upgrade(config, "head")
+        revision_id = next_revision_id(VERSIONS_DIR, datetime.now(UTC).date())
+        command.revision(config, message=message, autogenerate=True, rev_id=revision_id)
