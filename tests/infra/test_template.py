@@ -1,10 +1,12 @@
 """Static checks of infra/template.yaml: the security and operations properties a deployed stack
-must have (security-requirements BKT, RATE, CORS-02, LOG-05), read from the template itself."""
+must have (security-requirements BKT, RATE, CORS-02, LOG-05, KEY-01), read from the template
+itself, and of the samconfig.toml and docs/deploy.md that pass and explain its parameters."""
 
 from __future__ import annotations
 
 import json
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,10 @@ import yaml
 
 from shop.config import Settings
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "infra" / "template.yaml"
+SAMCONFIG = ROOT / "samconfig.toml"
+DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
 AUTH_ROUTE = "ANY /api/v1/auth/{proxy+}"
 
 # Values for the parameters without a default, as an operator would pass them.
@@ -22,9 +27,13 @@ SAMPLE_PARAMETERS = {
     "DatabaseSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1-AbCdEf",
     "DatabaseHost": "facet.cluster-abc.eu-west-1.rds.amazonaws.com",
     "StripeSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:stripe-AbCdEf",
-    "JwtKeysSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:jwt-AbCdEf",
     "PublicBaseUrl": "https://shop.example.com",
+    "MailDomain": "example.com",
     "MailSender": "shop@example.com",
+}
+# What Ref returns for the stack's own resources whose value a setting checks.
+SAMPLE_RESOURCE_REFS = {
+    "JwtKeysSecret": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:JwtKeysSecret-AbCdEf",
 }
 # What CloudFormation puts in place of each {{resolve:secretsmanager:...:KEY}} reference.
 SAMPLE_SECRET_VALUES = {
@@ -106,6 +115,20 @@ def _images_bucket(template: dict[str, Any]) -> dict[str, Any]:
     return _resources(template, "AWS::S3::Bucket")["ImagesBucket"]
 
 
+def _secrets(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The stack's own secrets, with their deletion policies."""
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::SecretsManager::Secret"
+    }
+
+
+def _samconfig_parameters() -> dict[str, str]:
+    overrides = tomllib.loads(SAMCONFIG.read_text())["default"]["deploy"]["parameters"]
+    return dict(override.split("=", 1) for override in overrides["parameter_overrides"])
+
+
 def _secret_statements(function: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         statement
@@ -128,7 +151,7 @@ def _resolve(template: dict[str, Any], value: Any) -> Any:
             assert parameters[name] is not None, f"add a sample value for parameter {name}"
             return str(parameters[name])
         assert name in template["Resources"], f"unknown reference {name}"
-        return f"sample-{name.lower()}"
+        return SAMPLE_RESOURCE_REFS.get(name, f"sample-{name.lower()}")
 
     if isinstance(value, dict) and value.keys() == {"Ref"}:
         return lookup(value["Ref"])
@@ -294,7 +317,9 @@ def test_functions_declare_code_handler_and_routes_as_literal_strings(
         assert all(isinstance(value, str) for value in values), values
 
 
-def test_secret_reads_are_limited_to_the_secret_arn_parameters(template: dict[str, Any]) -> None:
+def test_secret_reads_are_limited_to_named_secrets(template: dict[str, Any]) -> None:
+    # Each readable secret is a secret ARN parameter or a secret of this stack, never a pattern.
+    named = set(template["Parameters"]) | set(_secrets(template))
     for name, function in _functions(template).items():
         for statement in _secret_statements(function):
             resources = _as_list(statement["Resource"])
@@ -303,7 +328,7 @@ def test_secret_reads_are_limited_to_the_secret_arn_parameters(template: dict[st
             assert all(
                 isinstance(resource, dict)
                 and resource.keys() == {"Ref"}
-                and resource["Ref"] in template["Parameters"]
+                and resource["Ref"] in named
                 for resource in resources
             ), (name, resources)
         # Managed policies or policy templates would grant secrets outside these statements.
@@ -314,7 +339,130 @@ def test_api_function_can_read_database_stripe_and_jwt_secrets(template: dict[st
     statements = _secret_statements(_functions(template)["ApiFunction"])
     readable = {resource["Ref"] for s in statements for resource in _as_list(s["Resource"])}
 
-    assert readable == {"DatabaseSecretArn", "StripeSecretArn", "JwtKeysSecretArn"}
+    assert readable == {"DatabaseSecretArn", "StripeSecretArn", "JwtKeysSecret"}
+
+
+def test_every_function_reads_jwt_keys_from_the_stack_secret(template: dict[str, Any]) -> None:
+    functions = _functions(template)
+    arns = {
+        name: function["Environment"]["Variables"].get("JWT_KEYS_SECRET_ARN")
+        for name, function in functions.items()
+    }
+
+    assert arns == {name: {"Ref": "JwtKeysSecret"} for name in functions}
+
+
+def test_the_jwt_key_set_survives_stack_deletion_and_replacement(
+    template: dict[str, Any],
+) -> None:
+    # Losing the key set signs every customer and seller out.
+    secret = _secrets(template)["JwtKeysSecret"]
+
+    assert (secret.get("DeletionPolicy"), secret.get("UpdateReplacePolicy")) == ("Retain", "Retain")
+
+
+def test_stack_updates_never_write_the_jwt_key_set(template: dict[str, Any]) -> None:
+    # Operators store and rotate it (shop.auth.keyctl); a value in the template would overwrite
+    # a rotated key set on the next deploy.
+    properties = _secrets(template)["JwtKeysSecret"].get("Properties", {})
+
+    assert not {"SecretString", "GenerateSecretString"} & set(properties)
+
+
+def test_stack_outputs_the_jwt_keys_secret_arn(template: dict[str, Any]) -> None:
+    # docs/deploy.md reads it to store the first key set and to rotate.
+    assert template["Outputs"]["JwtKeysSecretArn"]["Value"] == {"Ref": "JwtKeysSecret"}
+
+
+def _mail_identity(template: dict[str, Any]) -> dict[str, Any]:
+    (identity,) = _resources(template, "AWS::SES::EmailIdentity").values()
+    return identity
+
+
+def test_mail_identity_is_the_mail_domain_parameter(template: dict[str, Any]) -> None:
+    assert _mail_identity(template)["EmailIdentity"] == {"Ref": "MailDomain"}
+
+
+def test_mail_identity_signs_with_2048_bit_easy_dkim(template: dict[str, Any]) -> None:
+    identity = _mail_identity(template)
+
+    assert identity["DkimAttributes"] == {"SigningEnabled": True}
+    # Easy DKIM: SES keeps and rotates the key; no private key in the template (BYODKIM).
+    assert identity["DkimSigningAttributes"] == {"NextSigningKeyLength": "RSA_2048_BIT"}
+
+
+def test_stack_outputs_the_three_dkim_cname_records(template: dict[str, Any]) -> None:
+    (identity_name,) = _resources(template, "AWS::SES::EmailIdentity")
+    records = [template["Outputs"][f"MailDkimRecord{i}"]["Value"] for i in (1, 2, 3)]
+
+    assert records == [
+        {
+            "Fn::Sub": f"${{{identity_name}.DkimDNSTokenName{i}}} CNAME "
+            f"${{{identity_name}.DkimDNSTokenValue{i}}}"
+        }
+        for i in (1, 2, 3)
+    ]
+
+
+def test_functions_send_mail_only_from_mail_sender(template: dict[str, Any]) -> None:
+    statements = [
+        statement
+        for function in _functions(template).values()
+        for policy in function.get("Policies", [])
+        for statement in policy.get("Statement", [])
+        if any(action.startswith("ses:") for action in _as_list(statement["Action"]))
+    ]
+
+    assert statements
+    assert all(
+        statement["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailSender"}}}
+        for statement in statements
+    ), statements
+
+
+@pytest.mark.parametrize(
+    ("domain", "accepted"),
+    [
+        ("example.com", True),
+        ("mail.staging.example.co.uk", True),
+        ("Example.com", False),
+        ("shop@example.com", False),
+        ("example", False),
+        ("-example.com", False),
+        ("example.com.", False),
+    ],
+)
+def test_mail_domain_parameter_accepts_lower_case_domain_names_only(
+    template: dict[str, Any], domain: str, accepted: bool
+) -> None:
+    pattern = template["Parameters"]["MailDomain"]["AllowedPattern"]
+
+    assert bool(re.fullmatch(pattern, domain)) is accepted
+
+
+def test_samconfig_passes_every_required_parameter_and_no_unknown_one(
+    template: dict[str, Any],
+) -> None:
+    passed = set(_samconfig_parameters())
+    required = {name for name, spec in template["Parameters"].items() if "Default" not in spec}
+
+    assert passed <= set(template["Parameters"]), passed - set(template["Parameters"])
+    assert required <= passed, required - passed
+
+
+def test_samconfig_mail_sender_is_an_address_at_mail_domain() -> None:
+    # No CloudFormation rule can compare the two (Rules have no string functions).
+    parameters = _samconfig_parameters()
+
+    assert parameters["MailSender"].endswith(f"@{parameters['MailDomain']}")
+
+
+def test_every_parameter_is_in_the_deploy_guide_table(template: dict[str, Any]) -> None:
+    table = DEPLOY_GUIDE.read_text().split("| Parameter |", 1)[1].split("\n\n", 1)[0]
+    first_cells = [row.split("|")[1] for row in table.splitlines()[2:]]
+    documented = {name for cell in first_cells for name in re.findall(r"`(\w+)`", cell)}
+
+    assert set(template["Parameters"]) <= documented, set(template["Parameters"]) - documented
 
 
 def test_stripe_keys_are_resolved_from_the_stripe_secret(template: dict[str, Any]) -> None:
@@ -353,3 +501,5 @@ def test_api_function_environment_passes_deployed_settings_validation(
     assert settings.database_secret_arn == SAMPLE_PARAMETERS["DatabaseSecretArn"]
     assert settings.database_host == SAMPLE_PARAMETERS["DatabaseHost"]
     assert settings.stripe_secret_key.get_secret_value() == "sk_live_sample"
+    assert settings.jwt_keys_secret_arn == SAMPLE_RESOURCE_REFS["JwtKeysSecret"]
+    assert settings.mail_sender == SAMPLE_PARAMETERS["MailSender"]

@@ -12,16 +12,11 @@ overlap carries just its public key. `next` is published ahead of its use, so ev
 already trusts it when rotation makes it current. Containers re-read the secret every
 `JWT_KEYS_MAX_AGE_SECONDS`.
 
-Rotation (every 90 days), run by an operator from a checkout::
-
-    aws secretsmanager get-secret-value --secret-id "$ARN" --query SecretString --output text \
-      | PYTHONPATH=layers/shared python -c 'import json, sys; from shop.auth.keys import rotate;
-    print(json.dumps(rotate(json.load(sys.stdin), "ES256")))' \
-      | aws secretsmanager put-secret-value --secret-id "$ARN" --secret-string file:///dev/stdin
-
-`next` becomes current, the old current stays as a public key and a new `next` is generated.
-Retire the old key (delete its entry) once tokens it signed have expired and every container
-has re-read the secret: 24 hours later in practice.
+Rotation (every 90 days) and retirement are `python -m shop.auth.keyctl rotate|retire`
+(docs/deploy.md has the guarded Secrets Manager pipelines). Rotation makes `next` current, keeps
+the old current as a public key and generates a new `next`. Retire the old key only after the
+customer idle lifetime (7 days): an expired token of a live session is still re-issued, so a
+retired key signs that session out.
 """
 
 from __future__ import annotations
