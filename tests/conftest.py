@@ -27,6 +27,7 @@ from shop.api.deps import get_now
 from shop.auth.keys import ensure_local_keyset_file
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, build_engine
+from tests.helpers.mailbox import verify_sender
 
 # Everything the settings read comes from here, before the first get_settings() caches it.
 os.environ.update(
@@ -62,6 +63,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["JWT_KEYS_FILE"] = str(keys_file)
 
     command.upgrade(alembic_config(), "head")
+    # Like real SES, moto refuses mail from an unverified sender; the app's is verified once.
+    verify_sender(get_settings())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

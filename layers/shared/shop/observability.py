@@ -12,4 +12,6 @@ from shop.config import get_settings
 @functools.cache
 def get_logger() -> Logger:
     settings = get_settings()
-    return Logger(service=settings.service_name, level=settings.log_level, utc=True)
+    return Logger(
+        service=settings.service_name, level=settings.log_level, utc=True, use_rfc3339=True
+    )

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, IPvAnyAddress
 
 from shop.auth.schemas import AnyPassword, DisplayName, Input, NewPassword
 
@@ -41,5 +41,6 @@ class SessionRead(BaseModel):
     last_seen_at: datetime
     absolute_expires_at: datetime
     user_agent: str | None
-    ip_address: str | None
+    # PostgreSQL INET comes back as an ipaddress object, not a str.
+    ip_address: IPvAnyAddress | None
     current: bool = False

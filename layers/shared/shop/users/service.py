@@ -38,6 +38,7 @@ async def _reauthenticate(
             "re-authentication failed", extra={"event": "authn_login_fail", "user_id": str(user.id)}
         )
         raise auth_service.InvalidCredentials("The current password is wrong")
+    await repo.clear_login_failures(user.email)
 
 
 async def update_profile(session: AsyncSession, user: User, data: UserUpdate) -> User:
@@ -73,7 +74,10 @@ async def delete_account(
     """End every session and scrub personal data; orders stay for the accounts (with the
     email they were placed under) and a seller's products leave the catalog."""
     await _reauthenticate(session, settings, user, password, now)
-    await AuthRepository(session).revoke_sessions_of(user.id, now)
+    repo = AuthRepository(session)
+    await repo.revoke_sessions_of(user.id, now)
+    # Whoever registers this address next starts with a clean slate.
+    await repo.clear_login_failures(user.email)
     if user.role == "seller":
         await UserRepository(session).archive_products_of(user.id, now)
     user.email = f"deleted-{user.id}@deleted.invalid"
