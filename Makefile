@@ -11,7 +11,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export AWS_ACCESS_KEY_ID ?= testing
 export AWS_SECRET_ACCESS_KEY ?= testing
 
-.PHONY: help install run test lint typecheck format unit infra-lint bench test-localstack clean migration
+.PHONY: help install run test lint typecheck format unit infra-lint bench test-localstack clean migration admin
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -66,3 +66,8 @@ clean: ## remove virtualenvs, caches and local data
 migration: $(VENV)/.installed ## new migration: make migration MSG="add thing" (autogenerate)
 	@test -n "$(MSG)" || { echo 'usage: make migration MSG="what it does"'; exit 1; }
 	$(PY) -m devstack migration "$(MSG)"
+
+admin: $(VENV)/.installed ## create or promote an admin: make admin EMAIL=ops@example.com (mails a reset link)
+	@test -n "$(EMAIL)" || { echo 'usage: make admin EMAIL=someone@example.com'; exit 1; }
+	AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL-http://127.0.0.1:4566} PYTHONPATH=layers/shared:. \
+	  $(PY) -m shop.users.admin "$(EMAIL)"
