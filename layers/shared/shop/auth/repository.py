@@ -34,6 +34,11 @@ class AuthRepository:
     # Login throttles -------------------------------------------------------------------------
 
     async def login_throttle(self, email: str) -> LoginThrottle | None:
+        """The address's throttle, read under a per-address lock held until commit: parallel
+        attempts take turns, so each sees the failures recorded before it (LOGIN-02) instead of
+        all passing the check before any failure is counted."""
+        key = func.hashtextextended(func.lower("login-throttle:" + email), 0)
+        await self.session.execute(select(func.pg_advisory_xact_lock(key)))
         return await self.session.get(LoginThrottle, email)
 
     async def record_login_failure(
@@ -42,7 +47,10 @@ class AuthRepository:
         """One more consecutive failure; from the `free_failures`-th on, lock for 1 s, 2 s, 4 s,
         ... up to the cap. A single upsert, so parallel guesses are all counted."""
         failures = LoginThrottle.failures + 1
-        delay = func.least(max_delay_seconds, func.power(2, failures - free_failures))
+        # The exponent stops growing once 2**exponent passes the cap: an unbounded one makes
+        # power() overflow after ~1000 failures, and the failed upsert would then lock nothing.
+        exponent = func.least(failures - free_failures, max_delay_seconds.bit_length())
+        delay = func.least(max_delay_seconds, func.power(2, exponent))
         locked_until = case(
             (failures >= free_failures, literal(now) + func.make_interval(0, 0, 0, 0, 0, 0, delay)),
             else_=None,

@@ -8,6 +8,7 @@ the mail that the owner of the address receives.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -99,7 +100,9 @@ def _window_start(now: datetime, window_seconds: int) -> datetime:
 
 
 def _retry_after(now: datetime, window_start: datetime, window_seconds: int) -> int:
-    return max(1, int((window_start + timedelta(seconds=window_seconds) - now).total_seconds()))
+    # Rounded up: a client that waits exactly this long must find the new window.
+    remaining = (window_start + timedelta(seconds=window_seconds) - now).total_seconds()
+    return max(1, math.ceil(remaining))
 
 
 async def enforce_ip_limit(
@@ -228,6 +231,20 @@ async def verify_email(
     _audit("user_verified", user_id=str(user.id))
 
 
+async def check_login_lock(
+    repo: AuthRepository, email: str, now: datetime, *, source_ip: str | None = None
+) -> None:
+    """429 while the address is locked. Checked before Argon2: a locked address costs no CPU
+    (LOGIN-03); the throttle row stays locked until commit, so parallel guesses take turns."""
+    throttle = await repo.login_throttle(email)
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
+        _audit("authn_login_fail_max", source_ip=source_ip)
+        raise LoginLocked(
+            "Too many failed attempts; try again later",
+            retry_after_seconds=max(1, math.ceil((throttle.locked_until - now).total_seconds())),
+        )
+
+
 async def login(
     session: AsyncSession,
     settings: Settings,
@@ -237,14 +254,7 @@ async def login(
     now: datetime,
 ) -> LoggedIn:
     repo, users = AuthRepository(session), UserRepository(session)
-    throttle = await repo.login_throttle(data.email)
-    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
-        # Checked before Argon2: a locked address costs no CPU (LOGIN-03).
-        _audit("authn_login_fail_max", source_ip=client.ip)
-        raise LoginLocked(
-            "Too many failed attempts; try again later",
-            retry_after_seconds=max(1, int((throttle.locked_until - now).total_seconds()) + 1),
-        )
+    await check_login_lock(repo, data.email, now, source_ip=client.ip)
     user = await users.by_email(data.email)
     if not passwords.verify_password(settings, user.password_hash if user else None, data.password):
         failed = await repo.record_login_failure(
@@ -313,9 +323,18 @@ async def authenticate(
 ) -> Authenticated:
     """Verify the cookie's token, then its session row: revoked, idle, expired or deleted
     sessions end at once, and the role comes from the database, not from the token."""
-    claims = tokens.verify(
-        keyset, settings, token, audiences=AUDIENCE_BY_ROLE.values(), now=now, allow_expired=True
-    )
+    try:
+        claims = tokens.verify(
+            keyset,
+            settings,
+            token,
+            audiences=AUDIENCE_BY_ROLE.values(),
+            now=now,
+            allow_expired=True,
+        )
+    except tokens.InvalidToken as exc:
+        # One failure type for callers (logout still clears a cookie it cannot verify).
+        raise NotAuthenticated("Not authenticated") from exc
     repo = AuthRepository(session)
     row = await repo.session_with_user(claims.session_id)
     if row is None:
@@ -337,6 +356,11 @@ async def authenticate(
     stale = now >= refresh_after or claims.audience != AUDIENCE_BY_ROLE[user.role]
     refreshed = _token_for(keyset, settings, user, current, now) if stale else None
     return Authenticated(user=user, session=current, refreshed_token=refreshed)
+
+
+async def revoke_all_sessions(session: AsyncSession, user: User, now: datetime) -> None:
+    await AuthRepository(session).revoke_sessions_of(user.id, now)
+    _audit("authn_token_revoked", user_id=str(user.id), scope="all_sessions")
 
 
 async def logout(session: AsyncSession, current: Authenticated, now: datetime) -> None:

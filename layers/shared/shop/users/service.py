@@ -24,12 +24,7 @@ async def _reauthenticate(
 ) -> None:
     """Sensitive changes need the current password; a wrong one counts as a failed login."""
     repo = AuthRepository(session)
-    throttle = await repo.login_throttle(user.email)
-    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
-        raise auth_service.LoginLocked(
-            "Too many failed attempts; try again later",
-            retry_after_seconds=max(1, int((throttle.locked_until - now).total_seconds()) + 1),
-        )
+    await auth_service.check_login_lock(repo, user.email, now)
     if not passwords.verify_password(settings, user.password_hash, password):
         await repo.record_login_failure(
             user.email, now, settings.login_free_failures, settings.login_max_delay_seconds
