@@ -91,7 +91,8 @@ class LoggedIn:
 
 
 def _audit(event: str, **fields: object) -> None:
-    get_logger().info(event, extra={"event": event, **fields})
+    outcome = "failure" if "fail" in event or "exceeded" in event else "success"
+    get_logger().info(event, extra={"event": event, "outcome": outcome, **fields})
 
 
 def _window_start(now: datetime, window_seconds: int) -> datetime:
