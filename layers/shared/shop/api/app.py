@@ -10,6 +10,8 @@ from shop.api.csrf import CsrfMiddleware
 from shop.api.errors import install_error_handlers
 from shop.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from shop.auth.router import router as auth_router
+from shop.catalog.router import router as catalog_router
+from shop.catalog.router import seller_router as seller_catalog_router
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, get_database
 from shop.health.router import router as health_router
@@ -35,6 +37,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(health_router)
     api.include_router(auth_router)
     api.include_router(users_router)
+    api.include_router(catalog_router)
+    api.include_router(seller_catalog_router)
     app.include_router(api)
 
     install_error_handlers(app)

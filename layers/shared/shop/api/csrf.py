@@ -7,10 +7,9 @@ so a cross-origin write always needs a CORS preflight that the allowlist then re
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shop.api.middleware import send_error
 from shop.observability import get_logger
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -32,19 +31,7 @@ class CsrfMiddleware:
             return
         status, code, detail = refusal
         get_logger().warning("request refused", extra={"event": "malicious_csrf", "reason": code})
-        request_id = str(scope.get("state", {}).get("request_id", ""))
-        body = json.dumps({"error": code, "detail": detail, "request_id": request_id}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_error(scope, send, status, code, detail)
 
     def _refusal(self, headers: dict[bytes, bytes]) -> tuple[int, str, str] | None:
         if headers.get(b"sec-fetch-site") == b"cross-site":

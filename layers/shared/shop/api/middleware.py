@@ -33,8 +33,10 @@ def _lambda_request_id(scope: Scope) -> str | None:
     return None
 
 
-async def _send_json(send: Send, status: int, body: dict[str, str]) -> None:
-    payload = json.dumps(body).encode()
+async def send_error(scope: Scope, send: Send, status: int, code: str, detail: str) -> None:
+    """The JSON error envelope, for middleware that answers without reaching the app."""
+    request_id = str(scope.get("state", {}).get("request_id", ""))
+    payload = json.dumps({"error": code, "detail": detail, "request_id": request_id}).encode()
     await send(
         {
             "type": "http.response.start",
@@ -80,14 +82,8 @@ class RequestContextMiddleware:
             logger.exception("unhandled error", extra={"event": "internal_error"})
             if started:
                 raise
-            await _send_json(
-                send_with_headers,
-                500,
-                {
-                    "error": "internal_error",
-                    "detail": "Internal server error",
-                    "request_id": request_id,
-                },
+            await send_error(
+                scope, send_with_headers, 500, "internal_error", "Internal server error"
             )
         finally:
             logger.remove_keys(["request_id", "route", "method"])
@@ -118,7 +114,13 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         if _declared_length(scope) > self.max_bytes:
-            await _send_json(send, 413, self._body(scope))
+            await send_error(
+                scope,
+                send,
+                413,
+                "payload_too_large",
+                f"The request body exceeds {self.max_bytes} bytes",
+            )
             return
         received = 0
 
@@ -132,13 +134,6 @@ class BodySizeLimitMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
-
-    def _body(self, scope: Scope) -> dict[str, str]:
-        return {
-            "error": "payload_too_large",
-            "detail": f"The request body exceeds {self.max_bytes} bytes",
-            "request_id": str(scope.get("state", {}).get("request_id", "")),
-        }
 
 
 def _declared_length(scope: Scope) -> int:
