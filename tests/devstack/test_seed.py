@@ -42,7 +42,7 @@ async def test_seed_creates_a_jewelry_shop_with_demo_logins(
     products = (
         await session.scalars(select(Product).where(Product.seller_id.in_(u.id for u in sellers)))
     ).all()
-    assert len(products) == seed.PRODUCT_COUNT == 300
+    assert len(products) == seed.PRODUCT_COUNT == 1200
     per_seller = {user.id: 0 for user in sellers}
     for product in products:
         per_seller[product.seller_id] += 1

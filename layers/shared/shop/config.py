@@ -91,6 +91,28 @@ class Settings(BaseSettings):
     mail_resend_cooldown_seconds: int = Field(default=60, ge=0)
     reset_token_ttl_seconds: int = Field(default=1800, ge=300, le=3600)
 
+    # Catalog. Jewelry defaults; another kind of shop sets its own vocabulary here.
+    catalog_materials: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            "gold",
+            "white gold",
+            "rose gold",
+            "silver",
+            "platinum",
+            "palladium",
+            "titanium",
+            "stainless steel",
+        ]
+    )
+    catalog_currencies: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["EUR"])
+    # Created by the catalog migration on a new database (existing names are kept).
+    catalog_default_categories: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["Rings", "Earrings", "Necklaces", "Bracelets", "Men"]
+    )
+    catalog_page_size: int = Field(default=24, ge=1, le=100)
+    catalog_cache_max_age_seconds: int = Field(default=30, ge=0, le=3600)
+    media_base_url: str = "http://127.0.0.1:4566/facet-images-local"
+
     # Links in mails point at the shop frontend, never at the request's Host header.
     public_base_url: str = "http://127.0.0.1:5173"
 
@@ -107,12 +129,25 @@ class Settings(BaseSettings):
     stripe_secret_key: SecretStr = SecretStr("changeme")
     stripe_webhook_secret: SecretStr = SecretStr("changeme")
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator(
+        "cors_origins",
+        "catalog_materials",
+        "catalog_currencies",
+        "catalog_default_categories",
+        mode="before",
+    )
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_comma_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("catalog_currencies")
+    @classmethod
+    def _iso_currencies(cls, currencies: list[str]) -> list[str]:
+        if not currencies or any(len(c) != 3 or not c.isupper() for c in currencies):
+            raise ValueError("CATALOG_CURRENCIES: comma-separated ISO 4217 codes, e.g. EUR,USD")
+        return currencies
 
     @field_validator("cors_origins")
     @classmethod

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,8 +33,48 @@ class Product(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint("stock >= 0", name="stock_non_negative"),
         CheckConstraint("units_sold >= 0", name="units_sold_non_negative"),
         CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency_iso"),
-        Index(None, "seller_id"),
-        Index("ix_products_search_vector", "search_vector", postgresql_using="gin"),
+        # Seller's own list (every status), newest first.
+        Index("ix_products_seller_newest", "seller_id", text("created_at DESC"), text("id DESC")),
+        # The public list reads active products only; one ordered index per sort, so a page is
+        # an index range scan that stops after `limit` rows (keyset: constant cost at any depth).
+        Index(
+            "ix_products_active_newest",
+            text("created_at DESC"),
+            text("id DESC"),
+            postgresql_where=text("status = 'active'"),
+        ),
+        Index(
+            "ix_products_active_price",
+            "price_cents",
+            "id",
+            postgresql_where=text("status = 'active'"),
+        ),
+        Index(
+            "ix_products_active_best_selling",
+            text("units_sold DESC"),
+            text("id DESC"),
+            postgresql_where=text("status = 'active'"),
+        ),
+        Index(
+            "ix_products_active_seller",
+            "seller_id",
+            text("created_at DESC"),
+            text("id DESC"),
+            postgresql_where=text("status = 'active'"),
+        ),
+        Index(
+            "ix_products_active_material_price",
+            "material",
+            "price_cents",
+            "id",
+            postgresql_where=text("status = 'active'"),
+        ),
+        Index(
+            "ix_products_search_vector",
+            "search_vector",
+            postgresql_using="gin",
+            postgresql_where=text("status = 'active'"),
+        ),
     )
 
     seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))

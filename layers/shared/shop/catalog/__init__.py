@@ -1,0 +1,2 @@
+"""The catalog: products, categories and sellers as shoppers see them, and sellers' own
+product management."""
