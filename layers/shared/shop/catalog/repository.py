@@ -21,6 +21,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     select,
     true,
     tuple_,
@@ -33,6 +34,9 @@ from shop.catalog.schemas import ProductFilters
 from shop.models import Category, OrderItem, Product, ProductCategory, ProductImage, User
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Inline, not a bind parameter: asyncpg prepares statements and PostgreSQL's generic plan can
+# only use the `WHERE status = 'active'` partial indexes when the literal is in the SQL text.
+IS_ACTIVE = Product.status == literal_column("'active'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,7 @@ class _Conditions:
 
     def __init__(self, filters: ProductFilters) -> None:
         p = Product
-        self.base: list[ColumnElement[bool]] = [p.status == "active"]
+        self.base: list[ColumnElement[bool]] = [IS_ACTIVE]
         if filters.min_price is not None:
             self.base.append(p.price_cents >= filters.min_price)
         if filters.max_price is not None:
@@ -185,7 +189,7 @@ class CatalogRepository:
             await self.session.execute(
                 select(Product, User.display_name)
                 .join(User, User.id == Product.seller_id)
-                .where(Product.id == product_id, Product.status == "active")
+                .where(Product.id == product_id, IS_ACTIVE)
             )
         ).first()
         return None if row is None else (row[0], row[1])
@@ -242,7 +246,7 @@ class CatalogRepository:
     # Sellers --------------------------------------------------------------------------------
 
     def _sellers(self) -> Select[uuid.UUID, str, int]:
-        active = func.count(Product.id).filter(Product.status == "active")
+        active = func.count(Product.id).filter(IS_ACTIVE)
         return (
             select(User.id, User.display_name, active)
             .outerjoin(Product, Product.seller_id == User.id)

@@ -3,12 +3,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from shop.api.deps import CurrentSeller, NowDep, SessionDep, SettingsDep
 from shop.catalog import service
 from shop.catalog.http_cache import cacheable_json
+from shop.catalog.memo import TtlMemo
 from shop.catalog.schemas import (
     CategoryCreate,
     CategoryRead,
@@ -26,6 +27,8 @@ from shop.catalog.schemas import (
     SellerSummary,
 )
 
+FACET_MEMO_ENTRIES = 512  # distinct filter sets kept per container (a few hundred KB at most)
+
 router = APIRouter(tags=["catalog"])
 seller_router = APIRouter(prefix="/seller", tags=["seller products"])
 
@@ -42,15 +45,30 @@ async def list_products(
     return cacheable_json(request, settings, page)
 
 
+async def facet_memo(request: Request, settings: SettingsDep) -> TtlMemo[Facets]:
+    """One memo per app (= per container), living as long as the shared-cache lifetime."""
+    memo: TtlMemo[Facets] | None = getattr(request.app.state, "facet_memo", None)
+    if memo is None:
+        memo = TtlMemo(settings.catalog_cache_max_age_seconds, FACET_MEMO_ENTRIES)
+        request.app.state.facet_memo = memo
+    return memo
+
+
 @router.get("/products/facets", response_model=Facets)
 async def product_facets(
     request: Request,
     filters: Annotated[ProductFilters, Query()],
+    memo: Annotated[TtlMemo[Facets], Depends(facet_memo)],
     session: SessionDep,
     settings: SettingsDep,
 ) -> Response:
     """Counts by material, category and seller, and the price range, for the current filters."""
-    return cacheable_json(request, settings, await service.facets(session, filters))
+    key = filters.model_dump_json()
+    facets = memo.get(key)
+    if facets is None:
+        facets = await service.facets(session, filters)
+        memo.put(key, facets)
+    return cacheable_json(request, settings, facets)
 
 
 @router.get("/products/{product_id}", response_model=ProductRead)
