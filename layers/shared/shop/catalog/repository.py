@@ -27,6 +27,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.cursor import SortKey
@@ -59,7 +60,7 @@ class FacetCounts:
 def prefix_query(text: str) -> str | None:
     """'Gold  ring!' -> 'gold:* & ring:*' (every word as a prefix); None without any word."""
     words = [w.lower() for w in _WORD.findall(text)][:10]
-    return " & ".join(f"{w}" for w in words) if words else None
+    return " & ".join(f"{w}:*" for w in words) if words else None
 
 
 def _ts_query(q: str | None) -> ColumnElement[Any] | None:
@@ -224,9 +225,13 @@ class CatalogRepository:
         )
         return rows.scalars().first()
 
-    async def add_category(self, category: Category) -> Category:
-        self.session.add(category)
-        await self.session.flush()
+    async def add_category(self, category: Category) -> Category | None:
+        """None when the name or slug is taken: a create running in parallel got there first."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(category)
+        except IntegrityError:
+            return None
         return category
 
     async def existing_category_ids(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:

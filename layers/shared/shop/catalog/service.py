@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from shop.catalog import cursor
 from shop.catalog.repository import CatalogRepository, prefix_query
@@ -144,9 +145,12 @@ async def create_category(
     if not slug:
         raise InvalidProduct("A category name needs at least one letter or digit")
     repo = CatalogRepository(session)
+    exists = Conflict("A category with this name already exists", code="category_exists")
     if await repo.category_by_name_or_slug(data.name, slug) is not None:
-        raise Conflict("A category with this name already exists", code="category_exists")
+        raise exists
     category = await repo.add_category(Category(name=data.name, slug=slug))
+    if category is None:
+        raise exists
     get_logger().info(
         "category created", extra={"event": "category_created", "user_id": str(seller.id)}
     )
@@ -196,6 +200,13 @@ def _check_vocabulary(settings: Settings, material: str | None, currency: str | 
         raise InvalidProduct(
             f"Unsupported currency; use one of: {', '.join(settings.catalog_currencies)}"
         )
+
+
+def _touch(product: Product, now: datetime) -> None:
+    product.updated_at = now
+    # Even when equal to the stored value (a frozen clock): left out of the UPDATE, the column's
+    # onupdate=now() would fire and expire the attribute, and reading it back would need I/O.
+    flag_modified(product, "updated_at")
 
 
 async def _check_categories(repo: CatalogRepository, ids: list[uuid.UUID]) -> None:
@@ -265,7 +276,7 @@ async def update_product(
     _check_vocabulary(settings, changes.get("material"), changes.get("currency"))
     for field, value in changes.items():
         setattr(product, field, value)
-    product.updated_at = now
+    _touch(product, now)
     await session.flush()
     return await _seller_read(repo, settings, owner, product)
 
@@ -279,7 +290,7 @@ async def delete_product(
     product = await _owned(repo, owner, product_id)
     if await repo.ever_ordered(product.id):
         product.status = "archived"
-        product.updated_at = now
+        _touch(product, now)
         await session.flush()
         return await _seller_read(repo, settings, owner, product)
     await repo.delete_product(product)
@@ -298,6 +309,6 @@ async def set_product_categories(
     product = await _owned(repo, owner, product_id)
     await _check_categories(repo, data.category_ids)
     await repo.set_categories(product.id, data.category_ids)
-    product.updated_at = now
+    _touch(product, now)
     await session.flush()
     return await _seller_read(repo, settings, owner, product)
