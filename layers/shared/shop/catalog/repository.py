@@ -7,6 +7,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -26,7 +27,7 @@ from sqlalchemy import (
     true,
     tuple_,
 )
-from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.dialects.postgresql import REGCONFIG, aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,9 +43,83 @@ IS_ACTIVE = Product.status == literal_column("'active'")
 
 @dataclass(frozen=True, slots=True)
 class ListedProduct:
-    product: Product
+    id: uuid.UUID
+    name: str
+    material: str
+    price_cents: int
+    currency: str
+    stock: int
+    seller_id: uuid.UUID
+    created_at: datetime
     seller_name: str
     sort_key: SortKey
+
+
+@dataclass(frozen=True, slots=True)
+class Relations:
+    """A product's categories and ready images, as JSON objects from one round trip."""
+
+    categories: list[dict[str, Any]]
+    images: list[dict[str, Any]]
+
+
+# The columns a list row needs: loading whole Product objects costs more than the query.
+_LISTED = (
+    Product.id,
+    Product.name,
+    Product.material,
+    Product.price_cents,
+    Product.currency,
+    Product.stock,
+    Product.seller_id,
+    Product.created_at,
+    User.display_name,
+)
+
+
+def _relations(product_id: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    categories = (
+        select(
+            func.coalesce(
+                func.json_agg(
+                    aggregate_order_by(
+                        func.json_build_object(
+                            "id", Category.id, "name", Category.name, "slug", Category.slug
+                        ),
+                        Category.name,
+                    )
+                ),
+                literal_column("'[]'::json"),
+            )
+        )
+        .join(ProductCategory, ProductCategory.category_id == Category.id)
+        .where(ProductCategory.product_id == product_id)
+        .scalar_subquery()
+    )
+    images = (
+        select(
+            func.coalesce(
+                func.json_agg(
+                    aggregate_order_by(
+                        func.json_build_object(
+                            "id",
+                            ProductImage.id,
+                            "position",
+                            ProductImage.position,
+                            "variants",
+                            ProductImage.variants,
+                        ),
+                        ProductImage.position,
+                        ProductImage.created_at,
+                    )
+                ),
+                literal_column("'[]'::json"),
+            )
+        )
+        .where(ProductImage.product_id == product_id, ProductImage.status == "ready")
+        .scalar_subquery()
+    )
+    return categories, images
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +206,8 @@ class CatalogRepository:
     ) -> list[ListedProduct]:
         conditions = _Conditions(filters)
         key, ascending = _sort(sort, conditions)
-        statement: Select[Product, str, Any] = (
-            select(Product, User.display_name, key)
-            .join(User, User.id == Product.seller_id)
-            .where(conditions.all())
+        statement: Select[Any] = (
+            select(*_LISTED, key).join(User, User.id == Product.seller_id).where(conditions.all())
         )
         if after is not None:
             row = tuple_(key, Product.id)
@@ -142,7 +215,7 @@ class CatalogRepository:
             statement = statement.where(row > bound if ascending else row < bound)
         order = (key.asc(), Product.id.asc()) if ascending else (key.desc(), Product.id.desc())
         rows = await self.session.execute(statement.order_by(*order).limit(limit))
-        return [ListedProduct(r[0], r[1], r[2]) for r in rows]
+        return [ListedProduct(*row) for row in rows]
 
     async def facets(self, filters: ProductFilters) -> FacetCounts:
         conditions = _Conditions(filters)
@@ -185,32 +258,22 @@ class CatalogRepository:
             sellers=[(i, n, c) for i, n, c in sellers],
         )
 
-    async def active_product(self, product_id: uuid.UUID) -> tuple[Product, str] | None:
+    async def active_product(self, product_id: uuid.UUID) -> tuple[Product, str, Relations] | None:
+        """An active product with its seller's name, categories and images: one round trip."""
+        categories, images = _relations(Product.id)
         row = (
             await self.session.execute(
-                select(Product, User.display_name)
+                select(Product, User.display_name, categories, images)
                 .join(User, User.id == Product.seller_id)
                 .where(Product.id == product_id, IS_ACTIVE)
             )
         ).first()
-        return None if row is None else (row[0], row[1])
+        return None if row is None else (row[0], row[1], Relations(row[2], row[3]))
 
-    async def categories_of(self, product_id: uuid.UUID) -> list[Category]:
-        rows = await self.session.execute(
-            select(Category)
-            .join(ProductCategory, ProductCategory.category_id == Category.id)
-            .where(ProductCategory.product_id == product_id)
-            .order_by(Category.name)
-        )
-        return list(rows.scalars())
-
-    async def ready_images_of(self, product_id: uuid.UUID) -> list[ProductImage]:
-        rows = await self.session.execute(
-            select(ProductImage)
-            .where(ProductImage.product_id == product_id, ProductImage.status == "ready")
-            .order_by(ProductImage.position, ProductImage.created_at)
-        )
-        return list(rows.scalars())
+    async def relations_of(self, product_id: uuid.UUID) -> Relations:
+        categories, images = _relations(literal(product_id))
+        row = (await self.session.execute(select(categories, images))).one()
+        return Relations(row[0], row[1])
 
     # Categories -----------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
 from shop.catalog import cursor
-from shop.catalog.repository import CatalogRepository, prefix_query
+from shop.catalog.repository import CatalogRepository, ListedProduct, Relations, prefix_query
 from shop.catalog.schemas import (
     CategoryCount,
     CategoryCreate,
@@ -50,7 +50,7 @@ class UnknownCategory(ShopError):
     code = "unknown_category"
 
 
-def _summary(product: Product, seller_name: str) -> ProductSummary:
+def _summary(product: Product | ListedProduct, seller_name: str) -> ProductSummary:
     return ProductSummary(
         id=product.id,
         name=product.name,
@@ -83,10 +83,8 @@ async def list_products(
     next_cursor = None
     if len(rows) > limit:
         last = page[-1]
-        next_cursor = cursor.encode(sort, last.sort_key, last.product.id)
-    return ProductPage(
-        items=[_summary(r.product, r.seller_name) for r in page], next_cursor=next_cursor
-    )
+        next_cursor = cursor.encode(sort, last.sort_key, last.id)
+    return ProductPage(items=[_summary(r, r.seller_name) for r in page], next_cursor=next_cursor)
 
 
 async def facets(session: AsyncSession, filters: ProductFilters) -> Facets:
@@ -103,34 +101,31 @@ async def facets(session: AsyncSession, filters: ProductFilters) -> Facets:
     )
 
 
-async def _details(
-    repo: CatalogRepository, settings: Settings, product: Product, seller_name: str
+def _details(
+    settings: Settings, product: Product, seller_name: str, relations: Relations
 ) -> ProductRead:
-    categories = await repo.categories_of(product.id)
-    images = await repo.ready_images_of(product.id)
     base = settings.media_base_url.rstrip("/")
     return ProductRead(
         **_summary(product, seller_name).model_dump(),
         description=product.description,
         stock=product.stock,
-        categories=[CategoryRead.model_validate(c) for c in categories],
+        categories=[CategoryRead.model_validate(c) for c in relations.categories],
         images=[
             ImageRead(
-                id=image.id,
-                position=image.position,
-                urls={size: f"{base}/{key}" for size, key in image.variants.items()},
+                id=image["id"],
+                position=image["position"],
+                urls={size: f"{base}/{key}" for size, key in image["variants"].items()},
             )
-            for image in images
+            for image in relations.images
         ],
     )
 
 
 async def product(session: AsyncSession, settings: Settings, product_id: uuid.UUID) -> ProductRead:
-    repo = CatalogRepository(session)
-    found = await repo.active_product(product_id)
+    found = await CatalogRepository(session).active_product(product_id)
     if found is None:
         raise NotFound("No such product")
-    return await _details(repo, settings, *found)
+    return _details(settings, *found)
 
 
 async def categories(session: AsyncSession) -> list[CategoryRead]:
@@ -175,7 +170,8 @@ async def seller(session: AsyncSession, seller_id: uuid.UUID) -> SellerSummary:
 async def _seller_read(
     repo: CatalogRepository, settings: Settings, owner: User, product: Product
 ) -> SellerProductRead:
-    details = await _details(repo, settings, product, owner.display_name)
+    relations = await repo.relations_of(product.id)
+    details = _details(settings, product, owner.display_name, relations)
     return SellerProductRead(
         **details.model_dump(),
         status=product.status,  # type: ignore[arg-type]

@@ -47,6 +47,9 @@ def build_engine(settings: Settings, url: URL | None = None) -> AsyncEngine:
             "statement_timeout": str(settings.db_statement_timeout_ms),
             "application_name": settings.service_name,
             "timezone": "UTC",
+            # Requests read a page or a few rows: parallel workers only add start-up cost, and
+            # they make generic plans of the catalog queries 50x slower (docs/benchmarks.md).
+            "max_parallel_workers_per_gather": "0",
         },
     }
     if settings.database_behind_proxy:

@@ -86,4 +86,7 @@ class Product(UUIDPrimaryKey, Timestamps, Base):
     stock: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft")
     units_sold: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    search_vector: Mapped[str] = mapped_column(TSVECTOR, Computed(SEARCH_VECTOR, persisted=True))
+    # Only ever read by PostgreSQL (the GIN index); deferred so loading a product skips it.
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR, Computed(SEARCH_VECTOR, persisted=True), deferred=True
+    )
