@@ -105,7 +105,7 @@ def db(engine: AsyncEngine, connection: AsyncConnection) -> Database:
     sessionmaker = async_sessionmaker(
         bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
     )
-    return Database(engine=engine, sessionmaker=sessionmaker)
+    return Database(engine=engine, sessionmaker=sessionmaker, read_sessionmaker=sessionmaker)
 
 
 @pytest.fixture

@@ -44,6 +44,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """For GET routes that only read public data: no transaction, nothing to commit."""
+    database: Database = request.app.state.database
+    async with database.read_sessionmaker() as session:
+        yield session
+
+
 async def get_now() -> datetime:
     """One timestamp per request (tests override this to move time)."""
     return utcnow()
@@ -71,6 +78,7 @@ async def get_mailer(request: Request) -> MailSender:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 NowDep = Annotated[datetime, Depends(get_now)]
 ClientDep = Annotated[auth_service.Client, Depends(get_client)]
 KeySetDep = Annotated[KeySet, Depends(get_keyset)]

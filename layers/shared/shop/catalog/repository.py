@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     SQLColumnExpression,
     and_,
+    bindparam,
     cast,
     delete,
     exists,
@@ -193,6 +194,14 @@ def _sort(sort: str, conditions: _Conditions) -> tuple[SQLColumnExpression[Any],
     return keys.get(sort, (Product.created_at, False))
 
 
+# Built once: composing this statement costs more than running it (about 0.5 ms a request).
+_ACTIVE_PRODUCT = (
+    select(Product, User.display_name, *_relations(Product.id))
+    .join(User, User.id == Product.seller_id)
+    .where(Product.id == bindparam("product_id"), IS_ACTIVE)
+)
+
+
 class CatalogRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -260,14 +269,7 @@ class CatalogRepository:
 
     async def active_product(self, product_id: uuid.UUID) -> tuple[Product, str, Relations] | None:
         """An active product with its seller's name, categories and images: one round trip."""
-        categories, images = _relations(Product.id)
-        row = (
-            await self.session.execute(
-                select(Product, User.display_name, categories, images)
-                .join(User, User.id == Product.seller_id)
-                .where(Product.id == product_id, IS_ACTIVE)
-            )
-        ).first()
+        row = (await self.session.execute(_ACTIVE_PRODUCT, {"product_id": product_id})).first()
         return None if row is None else (row[0], row[1], Relations(row[2], row[3]))
 
     async def relations_of(self, product_id: uuid.UUID) -> Relations:

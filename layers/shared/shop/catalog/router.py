@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from shop.api.deps import CurrentSeller, NowDep, SessionDep, SettingsDep
+from shop.api.deps import CurrentSeller, NowDep, ReadSessionDep, SessionDep, SettingsDep
 from shop.catalog import service
 from shop.catalog.http_cache import cacheable_json
 from shop.catalog.memo import TtlMemo
@@ -37,7 +37,7 @@ seller_router = APIRouter(prefix="/seller", tags=["seller products"])
 async def list_products(
     request: Request,
     query: Annotated[ProductListQuery, Query()],
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
 ) -> Response:
     """Active products, filtered and sorted, one keyset page at a time."""
@@ -59,7 +59,7 @@ async def product_facets(
     request: Request,
     filters: Annotated[ProductFilters, Query()],
     memo: Annotated[TtlMemo[Facets], Depends(facet_memo)],
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
 ) -> Response:
     """Counts by material, category and seller, and the price range, for the current filters."""
@@ -73,14 +73,16 @@ async def product_facets(
 
 @router.get("/products/{product_id}", response_model=ProductRead)
 async def read_product(
-    request: Request, product_id: uuid.UUID, session: SessionDep, settings: SettingsDep
+    request: Request, product_id: uuid.UUID, session: ReadSessionDep, settings: SettingsDep
 ) -> Response:
     """One active product with its categories, images and seller."""
     return cacheable_json(request, settings, await service.product(session, settings, product_id))
 
 
 @router.get("/categories", response_model=list[CategoryRead])
-async def list_categories(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+async def list_categories(
+    request: Request, session: ReadSessionDep, settings: SettingsDep
+) -> Response:
     """Every category, by name."""
     return cacheable_json(request, settings, list(await service.categories(session)))
 
@@ -94,14 +96,16 @@ async def create_category(
 
 
 @router.get("/sellers", response_model=list[SellerSummary])
-async def list_sellers(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+async def list_sellers(
+    request: Request, session: ReadSessionDep, settings: SettingsDep
+) -> Response:
     """Sellers with their number of active products."""
     return cacheable_json(request, settings, list(await service.sellers(session)))
 
 
 @router.get("/sellers/{seller_id}", response_model=SellerSummary)
 async def read_seller(
-    request: Request, seller_id: uuid.UUID, session: SessionDep, settings: SettingsDep
+    request: Request, seller_id: uuid.UUID, session: ReadSessionDep, settings: SettingsDep
 ) -> Response:
     """One seller's public profile."""
     return cacheable_json(request, settings, await service.seller(session, seller_id))

@@ -70,10 +70,18 @@ def build_engine(settings: Settings, url: URL | None = None) -> AsyncEngine:
 class Database:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    # Sessions for public reads: autocommit, so a one-statement page costs one round trip
+    # instead of BEGIN, SELECT and COMMIT. Same pool as `sessionmaker`.
+    read_sessionmaker: async_sessionmaker[AsyncSession]
 
     @classmethod
     def from_engine(cls, engine: AsyncEngine) -> Database:
-        return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
+        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        return cls(
+            engine,
+            async_sessionmaker(engine, expire_on_commit=False),
+            async_sessionmaker(autocommit, expire_on_commit=False),
+        )
 
     async def ping(self, timeout_seconds: float) -> bool:
         """True when a round trip to the database succeeds within the timeout."""
