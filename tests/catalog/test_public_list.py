@@ -423,3 +423,13 @@ async def test_a_changed_catalog_gets_a_new_etag(
     assert after.status_code == 200
     assert after.headers["etag"] != before
     assert after.json()["items"][0]["price_cents"] == product.price_cents
+
+
+async def test_an_empty_search_box_lists_everything_instead_of_failing(
+    client: httpx.AsyncClient,
+) -> None:
+    blank = await client.get("/api/v1/products", params={"q": "  ", "limit": 5})
+    unfiltered = await client.get("/api/v1/products", params={"limit": 5})
+
+    assert blank.status_code == 200
+    assert blank.json() == unfiltered.json()

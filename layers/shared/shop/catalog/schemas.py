@@ -47,6 +47,12 @@ class ProductFilters(Input):
     ) = None
     in_stock: bool = False
 
+    @field_validator("q", mode="before")
+    @classmethod
+    def _blank_search_is_no_search(cls, value: object) -> object:
+        # A search box submitted empty sends `q=`: that means "no text filter", not an error.
+        return None if isinstance(value, str) and not value.strip() else value
+
 
 class ProductListQuery(ProductFilters):
     sort: Sort | None = None  # default: relevance with q, else newest
