@@ -32,7 +32,7 @@ $(TOOLS)/.installed: requirements-tools.txt
 install: $(VENV)/.installed $(TOOLS)/.installed ## create the virtualenvs
 
 run: $(VENV)/.installed ## run Facet locally with demo data on http://127.0.0.1:8000
-	$(PY) -m devstack run
+	PYTHONPATH=layers/shared:. $(PY) -m devstack run
 
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check .
@@ -65,7 +65,7 @@ clean: ## remove virtualenvs, caches and local data
 
 migration: $(VENV)/.installed ## new migration: make migration MSG="add thing" (autogenerate)
 	@test -n "$(MSG)" || { echo 'usage: make migration MSG="what it does"'; exit 1; }
-	$(PY) -m devstack migration "$(MSG)"
+	PYTHONPATH=layers/shared:. $(PY) -m devstack migration "$(MSG)"
 
 admin: $(VENV)/.installed ## create or promote an admin: make admin EMAIL=ops@example.com (mails a reset link)
 	@test -n "$(EMAIL)" || { echo 'usage: make admin EMAIL=someone@example.com'; exit 1; }
