@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     SQLColumnExpression,
     and_,
+    any_,
     bindparam,
     cast,
     delete,
@@ -161,11 +162,15 @@ class _Conditions:
             self.base.append(p.search_vector.bool_op("@@")(self.query))
         self.material = p.material.in_(filters.material) if filters.material else None
         self.seller = p.seller_id == filters.seller_id if filters.seller_id else None
+        # Slugs to ids once per query (ARRAY(subquery) is an InitPlan), so checking a candidate
+        # row is one index-only probe of product_categories, without a join to categories.
+        category_ids = func.array(
+            select(Category.id).where(Category.slug.in_(filters.category)).scalar_subquery()
+        )
         self.category = (
             exists().where(
                 ProductCategory.product_id == p.id,
-                ProductCategory.category_id == Category.id,
-                Category.slug.in_(filters.category),
+                ProductCategory.category_id == any_(category_ids),
             )
             if filters.category
             else None
