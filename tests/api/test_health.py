@@ -28,13 +28,17 @@ def test_health_through_the_lambda_handler(api_container: FunctionContainer) -> 
     assert json_body(response) == {"status": "ok", "database": "ok"}
 
 
-@pytest.fixture
-async def proxied_client(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, TcpProxy]]:
+@pytest.fixture(params=[3600.0], ids=["no idle check"])
+async def proxied_client(
+    settings: Settings, request: pytest.FixtureRequest
+) -> AsyncIterator[tuple[httpx.AsyncClient, TcpProxy]]:
     """An app whose only route to PostgreSQL runs through a proxy the test can cut."""
     real = make_url(settings.database_url.get_secret_value())
     proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432)
     await proxy.start()
-    fast = settings.model_copy(update={"health_db_timeout_seconds": 1.0})
+    fast = settings.model_copy(
+        update={"health_db_timeout_seconds": 1.0, "db_ping_after_idle_seconds": request.param}
+    )
     database = Database.from_engine(build_engine(fast, real.set(port=proxy.port)))
     app = create_app(fast, database)
     transport = httpx.ASGITransport(app=app)
@@ -63,3 +67,18 @@ async def test_health_is_503_with_retry_after_while_database_is_down_then_recove
 
     assert back.status_code == 200
     assert back.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize("proxied_client", [0.0], ids=["idle check"], indirect=True)
+async def test_a_connection_that_died_while_idle_is_replaced_before_use(
+    proxied_client: tuple[httpx.AsyncClient, TcpProxy],
+) -> None:
+    client, proxy = proxied_client
+    assert (await client.get("/api/v1/health")).status_code == 200
+
+    # The pooled connection dies while nobody uses it (a frozen Lambda, a restarted server).
+    await proxy.cut()
+    await proxy.start()
+    response = await client.get("/api/v1/health")
+
+    assert response.status_code == 200

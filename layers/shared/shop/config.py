@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=1, ge=1, le=50)
     db_max_overflow: int = Field(default=0, ge=0, le=50)
     db_connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # A pooled connection idle for longer is checked before use (a frozen Lambda's may be dead).
+    db_ping_after_idle_seconds: float = Field(default=10.0, ge=0, le=3600)
     db_statement_timeout_ms: int = Field(default=10_000, ge=100, le=300_000)
     health_db_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     health_retry_after_seconds: int = Field(default=5, ge=1, le=3600)
