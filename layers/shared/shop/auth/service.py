@@ -246,6 +246,36 @@ async def check_login_lock(
         )
 
 
+async def check_password(
+    repo: AuthRepository,
+    settings: Settings,
+    email: str,
+    password_hash: str | None,
+    password: str,
+    now: datetime,
+    *,
+    user_id: uuid.UUID | None,
+    source_ip: str | None,
+    failure: str,
+) -> None:
+    """The password check of login and re-authentication: refused while locked, one Argon2
+    verification, a failure counted towards the lock (then InvalidCredentials with `failure`),
+    a success clearing the count."""
+    await check_login_lock(repo, email, now, source_ip=source_ip)
+    if not passwords.verify_password(settings, password_hash, password):
+        failed = await repo.record_login_failure(
+            email, now, settings.login_free_failures, settings.login_max_delay_seconds
+        )
+        _audit(
+            "authn_login_fail",
+            user_id=str(user_id) if user_id else None,
+            failures=failed.failures,
+            source_ip=source_ip,
+        )
+        raise InvalidCredentials(failure)
+    await repo.clear_login_failures(email)
+
+
 async def login(
     session: AsyncSession,
     settings: Settings,
@@ -254,22 +284,20 @@ async def login(
     client: Client,
     now: datetime,
 ) -> LoggedIn:
-    repo, users = AuthRepository(session), UserRepository(session)
-    await check_login_lock(repo, data.email, now, source_ip=client.ip)
-    user = await users.by_email(data.email)
-    if not passwords.verify_password(settings, user.password_hash if user else None, data.password):
-        failed = await repo.record_login_failure(
-            data.email, now, settings.login_free_failures, settings.login_max_delay_seconds
-        )
-        _audit(
-            "authn_login_fail",
-            user_id=str(user.id) if user else None,
-            failures=failed.failures,
-            source_ip=client.ip,
-        )
-        raise InvalidCredentials("The email or password is wrong")
-    assert user is not None
-    await repo.clear_login_failures(data.email)
+    repo = AuthRepository(session)
+    user = await UserRepository(session).by_email(data.email)
+    await check_password(
+        repo,
+        settings,
+        data.email,
+        user.password_hash if user else None,
+        data.password,
+        now,
+        user_id=user.id if user else None,
+        source_ip=client.ip,
+        failure="The email or password is wrong",
+    )
+    assert user is not None  # check_password fails for a missing account
     if user.verified_at is None:
         raise EmailNotVerified("Verify your email address first; we sent you a code")
     if passwords.needs_rehash(settings, user.password_hash):

@@ -23,17 +23,17 @@ async def _reauthenticate(
     session: AsyncSession, settings: Settings, user: User, password: str, now: datetime
 ) -> None:
     """Sensitive changes need the current password; a wrong one counts as a failed login."""
-    repo = AuthRepository(session)
-    await auth_service.check_login_lock(repo, user.email, now)
-    if not passwords.verify_password(settings, user.password_hash, password):
-        await repo.record_login_failure(
-            user.email, now, settings.login_free_failures, settings.login_max_delay_seconds
-        )
-        get_logger().info(
-            "re-authentication failed", extra={"event": "authn_login_fail", "user_id": str(user.id)}
-        )
-        raise auth_service.InvalidCredentials("The current password is wrong")
-    await repo.clear_login_failures(user.email)
+    await auth_service.check_password(
+        AuthRepository(session),
+        settings,
+        user.email,
+        user.password_hash,
+        password,
+        now,
+        user_id=user.id,
+        source_ip=None,
+        failure="The current password is wrong",
+    )
 
 
 async def update_profile(session: AsyncSession, user: User, data: UserUpdate) -> User:
