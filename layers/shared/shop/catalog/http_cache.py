@@ -10,6 +10,8 @@ from pydantic import BaseModel, TypeAdapter
 
 from shop.config import Settings
 
+_LIST = TypeAdapter(list[BaseModel])  # built once: an adapter compiles a serializer
+
 
 def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -21,7 +23,7 @@ def cacheable_json(
     if isinstance(content, BaseModel):
         body = content.model_dump_json().encode()
     else:
-        body = TypeAdapter(list[BaseModel]).dump_json(content, serialize_as_any=True)
+        body = _LIST.dump_json(content, serialize_as_any=True)
     etag = _etag(body)
     headers = {
         "ETag": etag,

@@ -277,10 +277,12 @@ class CatalogRepository:
         row = (await self.session.execute(_ACTIVE_PRODUCT, {"product_id": product_id})).first()
         return None if row is None else (row[0], row[1], Relations(row[2], row[3]))
 
-    async def relations_of(self, product_id: uuid.UUID) -> Relations:
-        categories, images = _relations(literal(product_id))
-        row = (await self.session.execute(select(categories, images))).one()
-        return Relations(row[0], row[1])
+    async def relations_of(self, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Relations]:
+        """Categories and images of several products in one round trip (a seller's page)."""
+        rows = await self.session.execute(
+            select(Product.id, *_relations(Product.id)).where(Product.id.in_(product_ids))
+        )
+        return {row[0]: Relations(row[1], row[2]) for row in rows}
 
     # Categories -----------------------------------------------------------------------------
 

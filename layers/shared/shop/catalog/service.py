@@ -167,17 +167,25 @@ async def seller(session: AsyncSession, seller_id: uuid.UUID) -> SellerSummary:
 # A seller's own products ---------------------------------------------------------------------
 
 
+async def _seller_reads(
+    repo: CatalogRepository, settings: Settings, owner: User, products: list[Product]
+) -> list[SellerProductRead]:
+    relations = await repo.relations_of([p.id for p in products])
+    return [
+        SellerProductRead(
+            **_details(settings, p, owner.display_name, relations[p.id]).model_dump(),
+            status=p.status,  # type: ignore[arg-type]
+            units_sold=p.units_sold,
+            updated_at=p.updated_at,
+        )
+        for p in products
+    ]
+
+
 async def _seller_read(
     repo: CatalogRepository, settings: Settings, owner: User, product: Product
 ) -> SellerProductRead:
-    relations = await repo.relations_of(product.id)
-    details = _details(settings, product, owner.display_name, relations)
-    return SellerProductRead(
-        **details.model_dump(),
-        status=product.status,  # type: ignore[arg-type]
-        units_sold=product.units_sold,
-        updated_at=product.updated_at,
-    )
+    return (await _seller_reads(repo, settings, owner, [product]))[0]
 
 
 async def _owned(repo: CatalogRepository, owner: User, product_id: uuid.UUID) -> Product:
@@ -221,7 +229,7 @@ async def seller_products(
     next_cursor = (
         cursor.encode("newest", page[-1].created_at, page[-1].id) if len(rows) > limit else None
     )
-    items = [await _seller_read(repo, settings, owner, p) for p in page]
+    items = await _seller_reads(repo, settings, owner, page)
     return SellerProductPage(items=items, next_cursor=next_cursor)
 
 
