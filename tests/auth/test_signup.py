@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import argon2
 import httpx
 import pytest
@@ -235,6 +237,28 @@ async def test_the_sixth_code_mail_in_an_hour_is_refused(
 
     assert sixth.status_code == 429
     assert len(sent_mail(email)) == 5
+
+
+async def test_the_hourly_mail_cap_holds_across_a_clock_hour_and_frees_after_retry_after(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    email = fresh_address("boundary")
+    clock.now = clock.now.replace(minute=58, second=0) + timedelta(hours=1)
+    await register(client, email)
+    for _ in range(4):  # the clock hour turns between the second mail and the third
+        clock.advance(seconds=61)
+        await client.post("/api/v1/auth/resend-code", json={"email": email})
+
+    clock.advance(seconds=61)
+    refused = await client.post("/api/v1/auth/resend-code", json={"email": email})
+    clock.advance(seconds=int(refused.headers["retry-after"]))
+    freed = await client.post("/api/v1/auth/resend-code", json={"email": email})
+
+    assert refused.status_code == 429
+    # The first mail was sent 5 x 61 s before the refusal; it leaves the hour 3600 s after it.
+    assert int(refused.headers["retry-after"]) == 3600 - 5 * 61
+    assert freed.status_code == 202
+    assert len(sent_mail(email)) == 6
 
 
 async def test_resend_for_an_unknown_email_looks_the_same(client: httpx.AsyncClient) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import ColumnElement, case, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,14 +31,29 @@ class AuthRepository:
         )
         return (await self.session.execute(statement)).scalar_one()
 
+    # Sliding logs ----------------------------------------------------------------------------
+
+    async def hits_since(self, key: str, since: datetime) -> list[tuple[datetime, int]]:
+        """The hits logged under `key` after `since`, oldest first, read under a per-key lock
+        held until commit, so parallel requests take turns between this read and logging their
+        own hit (`count_hit` with the exact time as its window)."""
+        await self.session.execute(select(func.pg_advisory_xact_lock(_lock_id(key))))
+        statement = (
+            select(RateLimit.window_start, RateLimit.count)
+            .where(RateLimit.key == key, RateLimit.window_start > since)
+            .order_by(RateLimit.window_start)
+        )
+        return [(at, count) for at, count in (await self.session.execute(statement)).all()]
+
     # Login throttles -------------------------------------------------------------------------
 
     async def login_throttle(self, email: str) -> LoginThrottle | None:
         """The address's throttle, read under a per-address lock held until commit: parallel
         attempts take turns, so each sees the failures recorded before it (LOGIN-02) instead of
         all passing the check before any failure is counted."""
-        key = func.hashtextextended(func.lower("login-throttle:" + email), 0)
-        await self.session.execute(select(func.pg_advisory_xact_lock(key)))
+        await self.session.execute(
+            select(func.pg_advisory_xact_lock(_lock_id(func.lower("login-throttle:" + email))))
+        )
         return await self.session.get(LoginThrottle, email)
 
     async def record_login_failure(
@@ -178,3 +193,8 @@ class AuthRepository:
             .with_for_update()
         )
         return result.scalar_one_or_none()
+
+
+def _lock_id(key: str | ColumnElement[str]) -> ColumnElement[int]:
+    """A transaction-level advisory lock id for a string key."""
+    return func.hashtextextended(key, 0)

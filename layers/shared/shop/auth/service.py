@@ -95,15 +95,21 @@ def _audit(event: str, **fields: object) -> None:
     get_logger().info(event, extra={"event": event, "outcome": outcome, **fields})
 
 
+_MAIL_WINDOW = timedelta(hours=1)
+
+
 def _window_start(now: datetime, window_seconds: int) -> datetime:
     epoch = int(now.timestamp())
     return datetime.fromtimestamp(epoch - epoch % window_seconds, tz=now.tzinfo)
 
 
 def _retry_after(now: datetime, window_start: datetime, window_seconds: int) -> int:
-    # Rounded up: a client that waits exactly this long must find the new window.
-    remaining = (window_start + timedelta(seconds=window_seconds) - now).total_seconds()
-    return max(1, math.ceil(remaining))
+    return _seconds_until(window_start + timedelta(seconds=window_seconds), now)
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    # Rounded up: a client that waits exactly this long must find the budget free again.
+    return max(1, math.ceil((moment - now).total_seconds()))
 
 
 async def enforce_ip_limit(
@@ -125,24 +131,28 @@ async def enforce_ip_limit(
 async def _reserve_mail(
     repo: AuthRepository, settings: Settings, kind: str, email: str, now: datetime
 ) -> None:
-    """Per-address mail budget (cooldown and hourly cap), counted whether or not the address
-    has an account so the answer reveals nothing (CODE-05)."""
-    address = email.lower()
-    cooldown = settings.mail_resend_cooldown_seconds
-    if cooldown:
-        window = _window_start(now, cooldown)
-        if await repo.count_hit(f"mail-cooldown:{kind}:{address}", window) > 1:
-            raise TooManyRequests(
-                "Please wait before asking for another email",
-                retry_after_seconds=_retry_after(now, window, cooldown),
-            )
-    hour = _window_start(now, 3600)
-    if await repo.count_hit(f"mail-hour:{kind}:{address}", hour) > settings.mail_sends_per_hour:
+    """Per-address mail budget: a cooldown after each mail and at most `mail_sends_per_hour` in
+    any 60 minutes (a sliding log of the mails sent, so no window boundary lets a second batch
+    through). Counted whether or not the address has an account so the answer reveals nothing
+    (CODE-05); refused requests log nothing, so waiting out Retry-After always works."""
+    key = f"mail:{kind}:{email.lower()}"
+    sent = await repo.hits_since(key, now - _MAIL_WINDOW)
+    cooldown = timedelta(seconds=settings.mail_resend_cooldown_seconds)
+    if sent and sent[-1][0] > now - cooldown:
+        raise TooManyRequests(
+            "Please wait before asking for another email",
+            retry_after_seconds=_seconds_until(sent[-1][0] + cooldown, now),
+        )
+    times = [at for at, count in sent for _ in range(count)]
+    if len(times) >= settings.mail_sends_per_hour:
         _audit("excess_rate_limit_exceeded", limit="mail_per_address")
+        # One more fits once the oldest mails over the budget have left the window.
+        frees_at = times[len(times) - settings.mail_sends_per_hour] + _MAIL_WINDOW
         raise TooManyRequests(
             "Too many emails requested for this address; try again later",
-            retry_after_seconds=_retry_after(now, hour, 3600),
+            retry_after_seconds=_seconds_until(frees_at, now),
         )
+    await repo.count_hit(key, now)
 
 
 def _code_hasher(settings: Settings) -> PasswordHasher:

@@ -9,7 +9,8 @@ from shop.db.base import Base
 
 
 class RateLimit(Base):
-    """A fixed-window counter shared by every Lambda container (in-process counters are not)."""
+    """A counter per key and window start, shared by every Lambda container (in-process
+    counters are not): fixed windows, or exact times for a sliding log."""
 
     __tablename__ = "rate_limits"
     __table_args__ = (CheckConstraint("count >= 0", name="count_non_negative"),)
