@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, cast, delete, func, select, text
+from sqlalchemy import ColumnElement, Date, cast, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from shop.models import (
     OrderRefund,
     Product,
     ProductCategory,
+    SellerMonthlyCategoryStat,
     SellerMonthlyStat,
     SellerMonthlyTotal,
 )
@@ -58,6 +59,7 @@ class CategoryMonth:
 
 
 _PRODUCT_KEY = ("seller_id", "month", "product_id", "currency")
+_CATEGORY_KEY = ("seller_id", "month", "category_id", "currency")
 _TOTAL_KEY = ("seller_id", "month", "currency")
 
 
@@ -82,8 +84,24 @@ class StatsRepository:
         )
         return [Sale(s, p, int(u), int(c)) for s, p, u, c in rows]
 
+    async def categories_of(
+        self, product_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[uuid.UUID]]:
+        rows = await self.session.execute(
+            select(ProductCategory.product_id, ProductCategory.category_id).where(
+                ProductCategory.product_id.in_(product_ids)
+            )
+        )
+        categories: dict[uuid.UUID, list[uuid.UUID]] = {p: [] for p in product_ids}
+        for product_id, category_id in rows:
+            categories[product_id].append(category_id)
+        return categories
+
     async def add_to_products(self, rows: Sequence[dict[str, Any]]) -> None:
         await self._add(SellerMonthlyStat, _PRODUCT_KEY, rows)
+
+    async def add_to_categories(self, rows: Sequence[dict[str, Any]]) -> None:
+        await self._add(SellerMonthlyCategoryStat, _CATEGORY_KEY, rows)
 
     async def add_to_totals(self, rows: Sequence[dict[str, Any]]) -> None:
         await self._add(SellerMonthlyTotal, _TOTAL_KEY, rows)
@@ -91,18 +109,31 @@ class StatsRepository:
     async def _add(
         self, model: type[Base], key: Sequence[str], rows: Sequence[dict[str, Any]]
     ) -> None:
-        """Upsert that adds to the counters. Rows go in key order, so two payments touching the
+        """Upsert that adds to the counters; rows with the same key are summed first (one
+        statement may touch a row once). Rows go in key order, so two payments touching the
         same rows lock them in the same order and never deadlock."""
-        if not rows:
+        merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for row in rows:
+            found = merged.get(row_key := tuple(row[k] for k in key))
+            if found is None:
+                merged[row_key] = dict(row)
+            else:
+                for name, value in row.items():
+                    if name not in key:
+                        found[name] += value
+        if not merged:
             return
-        ordered = sorted(rows, key=lambda row: tuple(str(row[k]) for k in key))
+        ordered = [merged[k] for k in sorted(merged, key=lambda k: tuple(map(str, k)))]
         statement = insert(model).values(ordered)
-        counters = [name for name in ordered[0] if name not in key]
         table = model.__table__
         await self.session.execute(
             statement.on_conflict_do_update(
                 index_elements=list(key),
-                set_={name: table.c[name] + statement.excluded[name] for name in counters},
+                set_={
+                    name: table.c[name] + statement.excluded[name]
+                    for name in ordered[0]
+                    if name not in key
+                },
             )
         )
 
@@ -116,10 +147,13 @@ class StatsRepository:
         """Empty both rollups, locked against concurrent payments until the rebuild commits
         (readers are not blocked)."""
         await self.session.execute(
-            text("LOCK TABLE seller_monthly_stats, seller_monthly_totals IN EXCLUSIVE MODE")
+            text(
+                "LOCK TABLE seller_monthly_stats, seller_monthly_category_stats,"
+                " seller_monthly_totals IN EXCLUSIVE MODE"
+            )
         )
-        await self.session.execute(delete(SellerMonthlyStat))
-        await self.session.execute(delete(SellerMonthlyTotal))
+        for model in (SellerMonthlyStat, SellerMonthlyCategoryStat, SellerMonthlyTotal):
+            await self.session.execute(delete(model))
 
     async def rebuild_sales(self, timezone: str) -> None:
         """Both rollups' sales (units, gross, orders) recomputed from the lines of paid orders."""
@@ -149,6 +183,23 @@ class StatsRepository:
                     func.sum(paid.c.quantity),
                     func.sum(paid.c.cents),
                 ).group_by(paid.c.seller_id, paid.c.month, paid.c.product_id, paid.c.currency),
+            )
+        )
+        await self.session.execute(
+            insert(SellerMonthlyCategoryStat).from_select(
+                [*_CATEGORY_KEY, "units_sold", "gross_cents"],
+                select(
+                    paid.c.seller_id,
+                    paid.c.month,
+                    ProductCategory.category_id,
+                    paid.c.currency,
+                    func.sum(paid.c.quantity),
+                    func.sum(paid.c.cents),
+                )
+                .join(ProductCategory, ProductCategory.product_id == paid.c.product_id)
+                .group_by(
+                    paid.c.seller_id, paid.c.month, ProductCategory.category_id, paid.c.currency
+                ),
             )
         )
         await self.session.execute(
@@ -192,7 +243,34 @@ class StatsRepository:
         )
         return list(rows.scalars())
 
-    async def month_products(self, seller_id: uuid.UUID, month: date) -> list[ProductMonth]:
+    async def best_by_units(
+        self, seller_id: uuid.UUID, month: date, limit: int
+    ) -> list[ProductMonth]:
+        """The rows with the most units (ix_seller_monthly_stats_by_units: the first `limit`
+        index entries, whatever the seller sold)."""
+        return await self._products(seller_id, month, limit, SellerMonthlyStat.units_sold.desc())
+
+    async def best_by_net(
+        self, seller_id: uuid.UUID, month: date, currency: str, limit: int
+    ) -> list[ProductMonth]:
+        """The rows with the highest net income in `currency` (ix_seller_monthly_stats_by_net)."""
+        stat = SellerMonthlyStat
+        return await self._products(
+            seller_id,
+            month,
+            limit,
+            (stat.gross_cents - stat.refunded_cents).desc(),
+            stat.currency == currency,
+        )
+
+    async def _products(
+        self,
+        seller_id: uuid.UUID,
+        month: date,
+        limit: int,
+        order: ColumnElement[Any],
+        *where: ColumnElement[bool],
+    ) -> list[ProductMonth]:
         stat = SellerMonthlyStat
         rows = await self.session.execute(
             select(
@@ -204,31 +282,25 @@ class StatsRepository:
                 stat.refunded_cents,
             )
             .join(Product, Product.id == stat.product_id)
-            .where(stat.seller_id == seller_id, stat.month == month)
+            .where(stat.seller_id == seller_id, stat.month == month, *where)
+            .order_by(order, Product.name, stat.product_id)
+            .limit(limit)
         )
         return [ProductMonth(*row) for row in rows]
 
     async def month_categories(self, seller_id: uuid.UUID, month: date) -> list[CategoryMonth]:
-        """Per category the product rows of its products: a product in several categories
-        counts in each (its current categories: order lines keep no category snapshot)."""
-        stat = SellerMonthlyStat
+        stat = SellerMonthlyCategoryStat
         rows = await self.session.execute(
             select(
                 Category.id,
                 Category.slug,
                 Category.name,
                 stat.currency,
-                func.sum(stat.units_sold),
-                func.sum(stat.gross_cents),
-                func.sum(stat.refunded_cents),
+                stat.units_sold,
+                stat.gross_cents,
+                stat.refunded_cents,
             )
-            .join(ProductCategory, ProductCategory.product_id == stat.product_id)
-            .join(Category, Category.id == ProductCategory.category_id)
+            .join(Category, Category.id == stat.category_id)
             .where(stat.seller_id == seller_id, stat.month == month)
-            .group_by(Category.id, stat.currency)
-            .order_by(func.sum(stat.units_sold).desc(), Category.name)
         )
-        return [
-            CategoryMonth(i, slug, name, currency, int(units), int(gross), int(refunded))
-            for i, slug, name, currency, units, gross, refunded in rows
-        ]
+        return [CategoryMonth(*row) for row in rows]
