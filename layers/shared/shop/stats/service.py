@@ -215,12 +215,8 @@ async def month_stats(
     session: AsyncSession, settings: Settings, seller_id: uuid.UUID, month_text: str
 ) -> MonthStats:
     month = parse_month(month_text)
-    repo = StatsRepository(session)
-    totals = await repo.month_totals(seller_id, month)
-    limit = settings.stats_best_sellers
-    by_units = await repo.best_by_units(seller_id, month, limit)
-    by_net = [await repo.best_by_net(seller_id, month, t.currency, limit) for t in totals]
-    categories = await repo.month_categories(seller_id, month)
+    found = await StatsRepository(session).month(seller_id, month, settings.stats_best_sellers)
+    totals = found.totals
     return MonthStats(
         month=month_text,
         timezone=settings.store_timezone,
@@ -234,9 +230,9 @@ async def month_stats(
             )
             for t in totals
         ],
-        categories=_category_stats(categories),
-        best_sellers_by_units=_units(by_units),
-        best_sellers_by_income=[_income(row) for rows in by_net for row in rows if row.gross_cents],
+        categories=_category_stats(found.categories),
+        best_sellers_by_units=_units(found.by_units),
+        best_sellers_by_income=[_income(row) for row in found.by_net if row.gross_cents],
     )
 
 
