@@ -16,6 +16,7 @@ from alembic.config import Config
 from sqlalchemy import URL
 
 from devstack import aws, emulator, postgres, seed
+from devstack.image_events import THUMBNAILER, ImageEventPoller
 from devstack.lambda_runtime import FunctionContainer
 from devstack.server import Gateway, LocalServer, load_routes
 from shop.auth import keys
@@ -98,6 +99,12 @@ def run(port: int = DEFAULT_PORT) -> None:
         keys.ensure_local_keyset_file(settings.jwt_keys_file, settings.jwt_algorithm)
         command.upgrade(_alembic_config(), "head")
         inserted = asyncio.run(_seed(settings))
+        # S3 upload events: queue -> poller -> the thumbnailer in its own warm container.
+        thumbnailer = FunctionContainer(THUMBNAILER)
+        frontend.callback(thumbnailer.close)
+        poller = ImageEventPoller(settings, thumbnailer)
+        poller.start()
+        frontend.callback(poller.stop)
 
         api = f"http://{HOST}:{server.server_port}{settings.api_prefix}"
         sys.stdout.write(_banner(api, url, aws_endpoint, inserted))
