@@ -147,6 +147,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
 
     # Stripe. Real keys live in Secrets Manager in AWS; the test/local defaults are placeholders.
+    # False in functions that never call Stripe (the thumbnailer): they get no keys at all.
+    stripe_enabled: bool = True
     stripe_secret_key: SecretStr = SecretStr("changeme")
     stripe_webhook_secret: SecretStr = SecretStr("changeme")
 
@@ -197,7 +199,8 @@ class Settings(BaseSettings):
                 raise ValueError("SESSION_COOKIE_SECURE=false is for local http only")
             if self.smtp_username and not self.smtp_starttls:
                 raise ValueError("SMTP credentials need SMTP_STARTTLS=true when deployed")
-            for name in ("stripe_secret_key", "stripe_webhook_secret"):
+            stripe_keys = ("stripe_secret_key", "stripe_webhook_secret")
+            for name in stripe_keys if self.stripe_enabled else ():
                 secret: SecretStr = getattr(self, name)
                 if secret.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
                     raise ValueError(f"{name.upper()} is a placeholder; set a real secret")
