@@ -23,6 +23,7 @@ from bench.coldstart import ColdStartTarget
 from bench.database import BenchContext, Dataset
 from bench.latency import Budget, EventFactory, Scenario
 from bench.results import BENCH_TARGET
+from bench.thumbnail import ThumbnailScenario
 from tests.helpers.lambda_events import http_api_event
 
 # Handler modules timed against bench.baseline_app; a module that does not exist yet (or defines
@@ -403,5 +404,17 @@ SCENARIOS: tuple[Scenario, ...] = (
         budget=Budget(p50_ms=2),
         events=_product_detail,
         datasets=CATALOG,
+    ),
+)
+
+# Product images (issue 5): a 12-megapixel phone photo through the real thumbnailer handler.
+THUMBNAILS: tuple[ThumbnailScenario, ...] = (
+    ThumbnailScenario(
+        name="thumbnail_12mp_jpeg",
+        description="a 4000x3000 JPEG (about 2 MB) -> checks, 3 WebP variants, row ready",
+        width=4000,
+        height=3000,
+        max_p50_ms=1500,
+        max_peak_rss_mb=400,
     ),
 )
