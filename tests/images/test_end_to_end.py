@@ -26,13 +26,14 @@ from devstack.lambda_runtime import FunctionContainer
 from shop.api.app import create_app
 from shop.config import Settings
 from shop.db.engine import Database
-from shop.models import Product, User
-from tests.catalog.factories import log_in, make_account
+from shop.models import Product, ProductImage, User
+from tests.catalog.factories import log_in, make_account, make_image, make_product
 from tests.conftest import api_client
 from tests.images import corpus
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
 
 POLLS = 10  # long-polls of at most 1 s each: the event is normally there on the first
 
@@ -152,3 +153,56 @@ def _notification(settings: Settings, key: str) -> str:
             ]
         }
     )
+
+
+async def test_the_poller_deletes_handled_messages_and_leaves_failed_ones_for_redelivery(
+    engine: AsyncEngine,
+    settings: Settings,
+    committed_seller: User,
+    thumbnailer: FunctionContainer,
+) -> None:
+    s3: S3Client = boto3.client(
+        "s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url
+    )
+    sqs: SQSClient = boto3.client(
+        "sqs", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url
+    )
+    queue_url = sqs.get_queue_url(QueueName=settings.image_events_queue)["QueueUrl"]
+    database = Database.from_engine(engine)
+    async with database.sessionmaker() as session:
+        product = await make_product(session, committed_seller)
+        good, archived = [await make_image(session, product, status="pending") for _ in "ab"]
+        await session.commit()
+    s3.put_object(Bucket=settings.images_bucket, Key=good.s3_key, Body=corpus.photo())
+    # Readable by HeadObject, not by GetObject: the handler fails on this one.
+    s3.put_object(
+        Bucket=settings.images_bucket,
+        Key=archived.s3_key,
+        Body=corpus.photo(),
+        StorageClass="GLACIER",
+    )
+
+    handled = 0
+    for _ in range(POLLS):
+        handled += await asyncio.to_thread(ImageEventPoller(settings, thumbnailer).poll_once)
+        async with database.sessionmaker() as session:
+            statuses = {
+                image.id: image.status
+                for image in [await session.get(ProductImage, i.id) for i in (good, archived)]
+                if image is not None
+            }
+        if statuses[good.id] == "ready":
+            break
+
+    assert statuses == {good.id: "ready", archived.id: "pending"}
+    assert handled == 1
+    counts = sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    # The failed message is in flight until its visibility timeout, then delivered again.
+    assert counts == {
+        "ApproximateNumberOfMessages": "0",
+        "ApproximateNumberOfMessagesNotVisible": "1",
+    }
+    s3.delete_object(Bucket=settings.images_bucket, Key=archived.s3_key)
