@@ -14,8 +14,6 @@ import json
 import logging
 import os
 import statistics
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,8 +23,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import NullPool
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from bench.coldstart import probe_env
-from bench.database import ROOT, BenchContext
+from bench.coldstart import ImportFailed, probe_env, run_probe
+from bench.database import BenchContext
 from bench.results import Check, Result
 from shop.config import Settings
 from shop.images.storage import variant_key
@@ -150,18 +148,11 @@ def _run(scenario: ThumbnailScenario, context: BenchContext, endpoint: str) -> R
         AWS_SECRET_ACCESS_KEY="testing",
         AWS_DEFAULT_REGION="us-east-1",
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(keys), BUCKET],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        tail = completed.stderr.strip().splitlines()[-1:] or ["no output"]
-        return Result(scenario.name, "thumbnail", error=f"probe failed: {tail[0]}")
-    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    try:
+        stdout = run_probe(_PROBE, [json.dumps(keys), BUCKET], env)
+    except ImportFailed as exc:
+        return Result(scenario.name, "thumbnail", error=str(exc))
+    report = json.loads(stdout.strip().splitlines()[-1])
     details = {
         "description": scenario.description,
         "handler": HANDLER,

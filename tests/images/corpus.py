@@ -64,3 +64,20 @@ def transparent_png(width: int = 300, height: int = 200) -> bytes:
     out = io.BytesIO()
     Image.new("RGBA", (width, height), (255, 0, 0, 128)).save(out, "PNG")
     return out.getvalue()
+
+
+def jpeg_with_html_comment() -> bytes:
+    """A valid JPEG whose COM segment is an HTML page."""
+    return photo(comment=HTML)
+
+
+def png_with_html_text() -> bytes:
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Description", HTML.decode())
+    return photo(fmt="PNG", pnginfo=text)
+
+
+def webp_with_html_xmp() -> bytes:
+    return photo(fmt="WEBP", xmp=HTML)

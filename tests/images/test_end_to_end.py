@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from devstack.aws import bootstrap
-from devstack.image_events import THUMBNAILER, ImageEventPoller, sqs_event
+from devstack.image_events import THUMBNAILER, ImageEventPoller
 from devstack.lambda_runtime import FunctionContainer
 from shop.api.app import create_app
 from shop.config import Settings
@@ -30,6 +29,7 @@ from shop.models import Product, ProductImage, User
 from tests.catalog.factories import log_in, make_account, make_image, make_product
 from tests.conftest import api_client
 from tests.images import corpus
+from tests.images.events import notification, sqs_event
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -45,6 +45,13 @@ def thumbnailer(settings: Settings) -> Iterator[FunctionContainer]:
     container = FunctionContainer(THUMBNAILER)
     yield container
     container.close()
+
+
+@pytest.fixture
+def s3(settings: Settings) -> S3Client:
+    return boto3.client(
+        "s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url
+    )
 
 
 @pytest.fixture
@@ -64,10 +71,8 @@ async def test_an_upload_reaches_the_product_page_in_three_sizes(
     settings: Settings,
     committed_seller: User,
     thumbnailer: FunctionContainer,
+    s3: S3Client,
 ) -> None:
-    s3: S3Client = boto3.client(
-        "s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url
-    )
     app = create_app(settings, Database.from_engine(engine))
     data = corpus.jpeg_with_gps_rotated(2400, 1800)
     async with api_client(app) as client:
@@ -114,19 +119,7 @@ async def test_an_upload_reaches_the_product_page_in_three_sizes(
 
         # The same notification again (SQS delivers at least once): the same page.
         key = upload["fields"]["key"]
-        again = thumbnailer.invoke(
-            sqs_event(
-                [
-                    {
-                        "MessageId": "again",
-                        "ReceiptHandle": "r",
-                        "Body": _notification(settings, key),
-                    }
-                ],
-                "arn:aws:sqs:us-east-1:000000000000:local",
-                settings.aws_region,
-            )
-        )
+        again = thumbnailer.invoke(sqs_event(notification(settings.images_bucket, key)))
         assert again == {"batchItemFailures": []}
         assert (await client.get(f"/api/v1/products/{product_id}")).json()["images"] == [image]
 
@@ -142,28 +135,13 @@ async def _poll(poller: ImageEventPoller) -> None:
     await asyncio.to_thread(poller.poll_once)
 
 
-def _notification(settings: Settings, key: str) -> str:
-    return json.dumps(
-        {
-            "Records": [
-                {
-                    "eventName": "ObjectCreated:Post",
-                    "s3": {"bucket": {"name": settings.images_bucket}, "object": {"key": key}},
-                }
-            ]
-        }
-    )
-
-
 async def test_the_poller_deletes_handled_messages_and_leaves_failed_ones_for_redelivery(
     engine: AsyncEngine,
     settings: Settings,
     committed_seller: User,
     thumbnailer: FunctionContainer,
+    s3: S3Client,
 ) -> None:
-    s3: S3Client = boto3.client(
-        "s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url
-    )
     sqs: SQSClient = boto3.client(
         "sqs", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url
     )

@@ -4,9 +4,10 @@ SQS retries only those (partial batch response), and nothing a retry cannot fix 
 from __future__ import annotations
 
 import json
-import uuid
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.config import Settings
@@ -14,75 +15,43 @@ from shop.db.engine import Database
 from shop.images.events import handle_batch
 from shop.images.storage import ImageStorage
 from shop.models import Product, ProductImage
+from tests.catalog.factories import make_image
 from tests.images import corpus
+from tests.images.events import notification, sqs_event
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 
-def notification(bucket: str, key: str) -> str:
-    return json.dumps(
-        {
-            "Records": [
-                {
-                    "eventName": "ObjectCreated:Post",
-                    "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": 1}},
-                }
-            ]
-        }
-    )
+Handle = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+Pending = Callable[..., Awaitable[ProductImage]]
 
 
-def sqs_event(*bodies: str) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": f"m{n}",
-                "receiptHandle": f"r{n}",
-                "body": body,
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:facet-image-events",
-                "awsRegion": "us-east-1",
-            }
-            for n, body in enumerate(bodies)
-        ]
-    }
+@pytest.fixture
+def handle(db: Database, images_settings: Settings, storage: ImageStorage) -> Handle:
+    return lambda event: handle_batch(event, images_settings, db, storage)
 
 
-async def pending_image(
-    session: AsyncSession, product: Product, s3: S3Client, bucket: str, **put: Any
-) -> ProductImage:
-    image_id = uuid.uuid4()
-    image = ProductImage(
-        id=image_id,
-        product_id=product.id,
-        seller_id=product.seller_id,
-        s3_key=f"uploads/{product.seller_id}/{image_id}",
-        content_type="image/jpeg",
-        status="pending",
-        variants={},
-        position=0,
-    )
-    session.add(image)
-    await session.flush()
-    s3.put_object(Bucket=bucket, Key=image.s3_key, Body=corpus.photo(), **put)
-    return image
+@pytest.fixture
+def pending(
+    session: AsyncSession, product: Product, s3: S3Client, storage: ImageStorage
+) -> Pending:
+    """A pending image row and a photo under its upload key (`put` goes to PutObject)."""
+
+    async def make(**put: Any) -> ProductImage:
+        image = await make_image(session, product, status="pending")
+        s3.put_object(Bucket=storage.bucket, Key=image.s3_key, Body=corpus.photo(), **put)
+        return image
+
+    return make
 
 
 async def test_one_failing_record_is_reported_and_the_others_are_processed(
-    db: Database,
-    images_settings: Settings,
-    storage: ImageStorage,
-    session: AsyncSession,
-    product: Product,
-    s3: S3Client,
+    handle: Handle, pending: Pending, session: AsyncSession, s3: S3Client, storage: ImageStorage
 ) -> None:
-    good = await pending_image(session, product, s3, storage.bucket)
+    good = await pending()
     # S3 lists and heads an archived object but refuses to read it: an S3 error mid-batch.
-    archived = await pending_image(session, product, s3, storage.bucket, StorageClass="GLACIER")
+    archived = await pending(StorageClass="GLACIER")
     event = sqs_event(
         notification(storage.bucket, archived.s3_key),
         notification(storage.bucket, good.s3_key),
@@ -90,7 +59,7 @@ async def test_one_failing_record_is_reported_and_the_others_are_processed(
         "not json at all",
     )
 
-    response = await handle_batch(event, images_settings, db, storage)
+    response = await handle(event)
 
     assert response == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
     await session.refresh(good)
@@ -99,19 +68,12 @@ async def test_one_failing_record_is_reported_and_the_others_are_processed(
 
 
 async def test_a_refused_image_is_an_outcome_not_a_failure(
-    db: Database,
-    images_settings: Settings,
-    storage: ImageStorage,
-    session: AsyncSession,
-    product: Product,
-    s3: S3Client,
+    handle: Handle, pending: Pending, session: AsyncSession, s3: S3Client, storage: ImageStorage
 ) -> None:
-    image = await pending_image(session, product, s3, storage.bucket)
+    image = await pending()
     s3.put_object(Bucket=storage.bucket, Key=image.s3_key, Body=corpus.gif())
 
-    response = await handle_batch(
-        sqs_event(notification(storage.bucket, image.s3_key)), images_settings, db, storage
-    )
+    response = await handle(sqs_event(notification(storage.bucket, image.s3_key)))
 
     assert response == {"batchItemFailures": []}
     await session.refresh(image)

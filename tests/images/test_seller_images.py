@@ -4,13 +4,16 @@ too), and gone with their product; another seller can touch none of it."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.config import Settings
+from shop.images.storage import ImageStorage
 from shop.models import Product, ProductImage, User
 from tests.catalog.factories import (
     log_in,
@@ -27,20 +30,32 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 
-async def stored_image(
-    session: AsyncSession, product: Product, s3: S3Client, bucket: str, position: int = 0
-) -> ProductImage:
+Store = Callable[..., Awaitable[ProductImage]]
+Keys = Callable[[], set[str]]
+
+
+@pytest.fixture
+def store(session: AsyncSession, product: Product, s3: S3Client, storage: ImageStorage) -> Store:
     """A ready image whose original and variants are in the bucket."""
-    image_id = uuid.uuid4()
-    variants = {size: f"public/{image_id}/{size}.webp" for size in ("200", "600")}
-    image = await make_image(session, product, position=position, variants=variants)
-    for key in [image.s3_key, *variants.values()]:
-        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
-    return image
+
+    async def make(position: int = 0) -> ProductImage:
+        image_id = uuid.uuid4()
+        variants = {size: f"public/{image_id}/{size}.webp" for size in ("200", "600")}
+        image = await make_image(session, product, position=position, variants=variants)
+        for key in [image.s3_key, *variants.values()]:
+            s3.put_object(Bucket=storage.bucket, Key=key, Body=b"x")
+        return image
+
+    return make
 
 
-def bucket_keys(s3: S3Client, bucket: str) -> set[str]:
-    return {item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+@pytest.fixture
+def bucket_keys(s3: S3Client, storage: ImageStorage) -> Keys:
+    def listed() -> set[str]:
+        contents = s3.list_objects_v2(Bucket=storage.bucket).get("Contents", [])
+        return {item["Key"] for item in contents}
+
+    return listed
 
 
 async def test_the_seller_sees_every_image_with_its_state_and_reason(
@@ -88,18 +103,17 @@ async def test_deleting_an_image_removes_its_row_original_and_variants(
     as_seller: httpx.AsyncClient,
     session: AsyncSession,
     product: Product,
-    s3: S3Client,
-    images_settings: Settings,
+    store: Store,
+    bucket_keys: Keys,
 ) -> None:
-    bucket = images_settings.images_bucket
-    kept = await stored_image(session, product, s3, bucket)
-    gone = await stored_image(session, product, s3, bucket, position=1)
+    kept = await store()
+    gone = await store(position=1)
 
     response = await as_seller.delete(images_url(product.id, str(gone.id)))
 
     assert response.status_code == 204
     assert await session.get(ProductImage, gone.id, populate_existing=True) is None
-    assert bucket_keys(s3, bucket) == {kept.s3_key, *kept.variants.values()}
+    assert bucket_keys() == {kept.s3_key, *kept.variants.values()}
 
 
 async def test_deleting_an_unknown_image_is_404(
@@ -148,31 +162,31 @@ async def test_deleting_a_product_removes_its_image_objects(
     as_seller: httpx.AsyncClient,
     session: AsyncSession,
     product: Product,
-    s3: S3Client,
-    images_settings: Settings,
+    store: Store,
+    bucket_keys: Keys,
 ) -> None:
-    await stored_image(session, product, s3, images_settings.images_bucket)
+    await store()
 
     response = await as_seller.delete(f"/api/v1/seller/products/{product.id}")
 
     assert response.status_code == 204
-    assert bucket_keys(s3, images_settings.images_bucket) == set()
+    assert bucket_keys() == set()
 
 
 async def test_an_archived_product_keeps_its_images(
     as_seller: httpx.AsyncClient,
     session: AsyncSession,
     product: Product,
-    s3: S3Client,
-    images_settings: Settings,
+    store: Store,
+    bucket_keys: Keys,
 ) -> None:
-    image = await stored_image(session, product, s3, images_settings.images_bucket)
+    image = await store()
     await make_order_line(session, product)
 
     response = await as_seller.delete(f"/api/v1/seller/products/{product.id}")
 
     assert response.json()["status"] == "archived"
-    assert bucket_keys(s3, images_settings.images_bucket) == {
+    assert bucket_keys() == {
         image.s3_key,
         *image.variants.values(),
     }
@@ -182,12 +196,11 @@ async def test_another_seller_can_neither_delete_nor_reorder_and_gets_404(
     images_app: FastAPI,
     session: AsyncSession,
     settings: Settings,
-    seller: User,
     product: Product,
-    s3: S3Client,
-    images_settings: Settings,
+    store: Store,
+    bucket_keys: Keys,
 ) -> None:
-    image = await stored_image(session, product, s3, images_settings.images_bucket)
+    image = await store()
     async with api_client(images_app) as intruder:
         await log_in(intruder, await make_account(session, settings, display_name="B"))
         deleted = await intruder.delete(images_url(product.id, str(image.id)))
@@ -197,7 +210,7 @@ async def test_another_seller_can_neither_delete_nor_reorder_and_gets_404(
 
     assert (deleted.status_code, reordered.status_code) == (404, 404)
     assert await session.get(ProductImage, image.id) is not None
-    assert len(bucket_keys(s3, images_settings.images_bucket)) == 3
+    assert len(bucket_keys()) == 3
 
 
 async def test_an_image_of_another_product_cannot_be_deleted_through_this_one(

@@ -20,6 +20,7 @@ from shop.db.engine import Database
 from shop.images.storage import ImageStorage
 from shop.images.thumbnailer import Outcome, process_object
 from shop.models import Product, ProductImage
+from tests.catalog.factories import make_image
 from tests.images import corpus
 
 if TYPE_CHECKING:
@@ -46,19 +47,7 @@ def upload(
     """A pending image row, as the API creates it, and `data` stored under its key."""
 
     async def make(data: bytes, content_type: str) -> ProductImage:
-        image_id = uuid.uuid4()
-        image = ProductImage(
-            id=image_id,
-            product_id=product.id,
-            seller_id=product.seller_id,
-            s3_key=f"uploads/{product.seller_id}/{image_id}",
-            content_type=content_type,
-            status="pending",
-            variants={},
-            position=0,
-        )
-        session.add(image)
-        await session.flush()
+        image = await make_image(session, product, status="pending", content_type=content_type)
         s3.put_object(Bucket=images_settings.images_bucket, Key=image.s3_key, Body=data)
         return image
 
@@ -168,6 +157,9 @@ HOSTILE = [
     pytest.param(corpus.pixel_flood_png(), "image/png", "more than 40,000,000 pixels", id="48mp"),
     pytest.param(corpus.animated_webp(), "image/webp", "Animated", id="animated-webp"),
     pytest.param(corpus.polyglot_jpeg(), "image/jpeg", "markup or script", id="polyglot"),
+    pytest.param(
+        corpus.png_with_html_text(), "image/png", "markup or script", id="png-html-metadata"
+    ),
     pytest.param(
         corpus.photo(fmt="PNG"), "image/jpeg", "PNG image, not the JPEG", id="png-as-jpeg"
     ),

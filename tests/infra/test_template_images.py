@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from shop.config import Settings
 from tests.infra.test_template import (
-    NON_SETTINGS_VARIABLES,
     SAMPLE_PARAMETERS,
+    _deployed_settings,
     _functions,
     _images_bucket,
-    _resolve,
     _resources,
     template,
 )
@@ -150,13 +148,8 @@ def test_thumbnailer_environment_passes_deployed_settings_validation_without_str
     template: dict[str, Any],
 ) -> None:
     variables = _thumbnailer(template)["Environment"]["Variables"]
-    values = {
-        name.lower(): _resolve(template, value)
-        for name, value in variables.items()
-        if name not in NON_SETTINGS_VARIABLES
-    }
 
-    settings = Settings.model_validate(values)
+    settings = _deployed_settings(template, "ThumbnailerFunction")
 
     assert settings.is_deployed
     assert not {"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"} & variables.keys()

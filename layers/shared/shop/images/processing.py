@@ -9,11 +9,12 @@ Pillow is imported here only, on the thumbnailer's path.
 from __future__ import annotations
 
 import io
-import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from shop.images import polyglot
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -22,11 +23,6 @@ if TYPE_CHECKING:
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 # libwebp's effort (0 fast .. 6 small): 4 is its default balance of size and encode time.
 WEBP_METHOD = 4
-# Markup that turns an image into a polyglot a browser might run as HTML or script. Binary
-# image data holding one of these by chance is vanishingly unlikely.
-_ACTIVE_CONTENT = re.compile(
-    rb"<(?:script|html|body|iframe|svg|object|embed|\?php|!doctype)|javascript:", re.IGNORECASE
-)
 
 
 class Rejected(Exception):
@@ -69,7 +65,7 @@ def render(
             raise Rejected(f"The image has more than {max_pixels:,} pixels") from exc
     # A decodable image can still carry a page (appended or in a comment segment) that a
     # browser sniffing the original would run: such a polyglot is refused, not just re-encoded.
-    if _ACTIVE_CONTENT.search(data):
+    if polyglot.carries_markup(data, FORMATS[content_type]):
         raise Rejected("The file contains web markup or script besides the image")
     return _variants(image, sizes, quality)
 
