@@ -5,6 +5,7 @@ README "Upload-policy checks against LocalStack") and skip when nothing answers 
 from __future__ import annotations
 
 import uuid
+
 import httpx
 import pytest
 
