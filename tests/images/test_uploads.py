@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.config import Settings
+from shop.images.storage import ImageStorage
 from shop.models import Product, ProductImage, User
 from tests.catalog.factories import log_in, make_account, make_image, make_product
 from tests.conftest import api_client
@@ -63,6 +64,29 @@ async def test_up_01_the_key_is_uploads_seller_image_id_and_nothing_the_client_s
         "rejection_reason": None,
         "urls": {},
     }
+
+
+async def test_the_post_is_signed_with_sigv4(
+    as_seller: httpx.AsyncClient, product: Product
+) -> None:
+    fields = (await ask(as_seller, product.id)).json()["upload"]["fields"]
+
+    assert fields["x-amz-algorithm"] == "AWS4-HMAC-SHA256"
+    assert "AWSAccessKeyId" not in fields  # SigV2, which newer regions refuse
+
+
+def test_deployed_the_browser_posts_to_the_regional_bucket_host(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL")  # boto3 reads it too; Lambda does not set it
+    deployed = settings.model_copy(
+        update={"aws_endpoint_url": None, "aws_region": "eu-west-1", "images_bucket": "shop-img"}
+    )
+
+    post = ImageStorage(deployed).presigned_post("uploads/a/b", "image/png")
+
+    assert post.url == "https://shop-img.s3.eu-west-1.amazonaws.com/"
+    assert post.fields["x-amz-credential"].endswith("/eu-west-1/s3/aws4_request")
 
 
 async def test_up_02_the_policy_limits_the_size_to_1_byte_through_10_mib(

@@ -49,11 +49,21 @@ class ImageStorage:
         with self._lock:
             if self._client is None:
                 import boto3
+                from botocore.config import Config
 
+                endpoint = self._settings.aws_endpoint_url
+                # SigV4 (boto3 signs presigned POSTs with SigV2 otherwise, which newer regions
+                # refuse) and the regional virtual-hosted URL, so a browser's POST is not sent
+                # to the global endpoint and redirected; an emulator takes path-style URLs.
+                config = Config(
+                    signature_version="s3v4",
+                    s3={"addressing_style": "path" if endpoint else "virtual"},
+                )
                 self._client = boto3.session.Session().client(
                     "s3",
                     region_name=self._settings.aws_region,
-                    endpoint_url=self._settings.aws_endpoint_url,
+                    endpoint_url=endpoint,
+                    config=config,
                 )
             return self._client
 
