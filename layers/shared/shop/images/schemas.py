@@ -12,11 +12,12 @@ from shop.catalog.schemas import SellerImageRead
 # UP-03: an exact allowlist. No SVG (it can carry script), no GIF.
 ContentType = Literal["image/jpeg", "image/png", "image/webp"]
 MAX_ORDERED_IMAGES = 200  # the schema's bound; the product's own limit is a setting
+MAX_DECLARED_BYTES = 100 * 1_048_576  # the schema's bound; IMAGE_MAX_BYTES is the real cap
 
 
 class ImageUploadCreate(Input):
     content_type: ContentType
-    size: int = Field(ge=1, description="The file's size in bytes")
+    size: int = Field(ge=1, le=MAX_DECLARED_BYTES, description="The file's size in bytes")
 
 
 class PresignedPostRead(BaseModel):
