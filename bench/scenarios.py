@@ -424,4 +424,16 @@ THUMBNAILS: tuple[ThumbnailScenario, ...] = (
         max_p50_ms=1500,
         max_peak_rss_mb=400,
     ),
+    # The pixel cap's worst case (IMG-06/09): what ThumbnailerFunction's 1024 MB and 30 s cover.
+    ThumbnailScenario(
+        name="thumbnail_40mp_png",
+        description="a 7300x5470 RGBA PNG (39.9 MP, under 1 MB) -> 3 WebP variants with alpha",
+        width=7300,
+        height=5470,
+        content_type="image/png",
+        max_p50_ms=10_000,
+        max_peak_rss_mb=1024,
+        runs=3,
+        source="infra/template.yaml ThumbnailerFunction (1024 MB; a third of its 30 s)",
+    ),
 )

@@ -68,6 +68,7 @@ class ThumbnailScenario:
     height: int
     max_p50_ms: float
     max_peak_rss_mb: float
+    content_type: str = "image/jpeg"  # a key of MAKERS
     runs: int = 5  # timed invocations, after one warm-up
     source: str = ISSUE_TARGET
 
@@ -84,7 +85,23 @@ def photo(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-async def _pending_images(context: BenchContext, count: int) -> list[str]:
+def graphic(width: int, height: int) -> bytes:
+    """A PNG with transparency and smooth gradients: the most pixels a small file can hold, so
+    the decoder's full RGBA buffer is the worst case the function's memory must cover."""
+    from PIL import Image
+
+    gradient = Image.linear_gradient("L").resize((width, height))
+    flipped = gradient.transpose(Image.Transpose.ROTATE_180)
+    image = Image.merge("RGBA", (gradient, flipped, gradient, flipped))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+MAKERS = {"image/jpeg": photo, "image/png": graphic}
+
+
+async def _pending_images(context: BenchContext, count: int, content_type: str) -> list[str]:
     """A seller, a product and `count` pending image rows; their upload keys."""
     from shop.images.storage import upload_key
     from shop.models import Product, ProductImage, User
@@ -119,7 +136,7 @@ async def _pending_images(context: BenchContext, count: int) -> list[str]:
                     product_id=product.id,
                     seller_id=seller.id,
                     s3_key=upload_key(seller.id, image_id),
-                    content_type="image/jpeg",
+                    content_type=content_type,
                     status="pending",
                     variants={},
                     position=n,
@@ -135,8 +152,8 @@ async def _pending_images(context: BenchContext, count: int) -> list[str]:
 def _run(scenario: ThumbnailScenario, context: BenchContext, endpoint: str) -> Result:
     import boto3
 
-    keys = asyncio.run(_pending_images(context, scenario.runs + 1))
-    data = photo(scenario.width, scenario.height)
+    keys = asyncio.run(_pending_images(context, scenario.runs + 1, scenario.content_type))
+    data = MAKERS[scenario.content_type](scenario.width, scenario.height)
     s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
     for key in keys:
         s3.put_object(Bucket=BUCKET, Key=key, Body=data)
