@@ -3,30 +3,23 @@ gateway as a browser would ask; nothing outside public/."""
 
 from __future__ import annotations
 
-import uuid
-
 import boto3
 import pytest
 
-from devstack.aws import bootstrap
 from devstack.media import ROUTE, MediaOrigin
 from devstack.server import Gateway
 from shop.config import Settings
 from shop.images.storage import ImageStorage
 from tests.devstack.test_server import serving
+from tests.images.conftest import images_settings
+
+__all__ = ["images_settings"]  # the fixture, shared
 
 
 @pytest.fixture
-def own(settings: Settings) -> Settings:
-    suffix = uuid.uuid4().hex[:10]
-    own = settings.model_copy(
-        update={
-            "images_bucket": f"facet-images-{suffix}",
-            "image_events_queue": f"facet-image-events-{suffix}",
-        }
-    )
-    bootstrap(own)
-    return own
+def own(images_settings: Settings) -> Settings:
+    """A bucket of this test's own, bootstrapped (tests/images/conftest.py)."""
+    return images_settings
 
 
 def test_a_public_variant_is_served_with_its_type_and_cache_headers(own: Settings) -> None:

@@ -14,7 +14,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.api.app import create_app
 from shop.config import Settings
+from shop.db.engine import Database
 from shop.images.storage import ImageStorage
 from shop.models import Product, ProductImage, User
 from tests.catalog.factories import log_in, make_account, make_image, make_product
@@ -164,10 +166,8 @@ async def test_up_05_the_21st_image_of_a_product_is_409(
 
 
 async def test_up_05_a_seller_past_the_quota_gets_409_on_any_product(
-    images_settings: Settings, db: Any, session: AsyncSession, seller: User, product: Product
+    images_settings: Settings, db: Database, session: AsyncSession, seller: User, product: Product
 ) -> None:
-    from shop.api.app import create_app
-
     app = create_app(images_settings.model_copy(update={"images_per_seller": 3}), db)
     other = await make_product(session, seller, name="Second ring")
     for position in range(3):
