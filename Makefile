@@ -49,8 +49,8 @@ infra-lint: $(VENV)/.installed $(TOOLS)/.installed ## cfn-lint and sam validate 
 	$(VENV)/bin/cfn-lint infra/template.yaml
 	$(TOOLS)/bin/sam validate --lint --template infra/template.yaml --region $(AWS_DEFAULT_REGION)
 
-unit: $(VENV)/.installed ## pytest only
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+unit: $(VENV)/.installed ## pytest only (without the LocalStack profile)
+	$(VENV)/bin/pytest -m "not localstack" $(PYTEST_ARGS)
 
 test: lint typecheck infra-lint unit ## the whole check suite (what CI runs)
 

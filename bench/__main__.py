@@ -32,7 +32,7 @@ def _positive(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     _importable_like_lambda()
     from bench.runner import DEFAULT_JSON, Options, run
-    from bench.scenarios import SCENARIOS
+    from bench.scenarios import SCENARIOS, THUMBNAILS
 
     defaults = Options()
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
@@ -49,12 +49,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only",
         action="append",
         default=[],
-        choices=[scenario.name for scenario in SCENARIOS],
+        choices=[s.name for s in SCENARIOS] + [t.name for t in THUMBNAILS],
         metavar="SCENARIO",
-        help="run only this latency scenario (repeatable)",
+        help="run only this latency or thumbnail scenario (repeatable)",
     )
     parser.add_argument("--no-coldstart", action="store_true", help="skip the cold-start part")
     parser.add_argument("--no-latency", action="store_true", help="skip the latency part")
+    parser.add_argument(
+        "--no-thumbnail", action="store_true", help="skip the thumbnailer time and memory part"
+    )
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
     args = parser.parse_args(argv)
     return run(
@@ -65,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             only=tuple(args.only),
             coldstart=not args.no_coldstart,
             latency=not args.no_latency,
+            thumbnail=not args.no_thumbnail,
             json_path=args.json,
         )
     )

@@ -98,9 +98,10 @@ def parse_probe(stdout: str) -> ImportSample:
     )
 
 
-def import_once(module: str, env: dict[str, str]) -> ImportSample:
+def run_probe(code: str, args: Sequence[str], env: dict[str, str]) -> str:
+    """Run `code` in a fresh interpreter from the repository root; its stdout."""
     completed = subprocess.run(
-        [sys.executable, "-c", _PROBE, module],
+        [sys.executable, "-c", code, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -110,7 +111,11 @@ def import_once(module: str, env: dict[str, str]) -> ImportSample:
     if completed.returncode != 0:
         tail = completed.stderr.strip().splitlines()[-1:] or ["no output"]
         raise ImportFailed(f"import failed (exit {completed.returncode}): {tail[0]}")
-    return parse_probe(completed.stdout)
+    return completed.stdout
+
+
+def import_once(module: str, env: dict[str, str]) -> ImportSample:
+    return parse_probe(run_probe(_PROBE, [module], env))
 
 
 def module_exists(module: str) -> bool:

@@ -181,6 +181,28 @@ def render(doc: dict[str, Any], results: Sequence[Result]) -> list[str]:
                 numeric={1, 2, 3, 4, 5, 6},
             ),
         ]
+    thumbnails = [result for result in results if result.kind == "thumbnail"]
+    if thumbnails:
+        lines += [
+            "",
+            "Thumbnailer: the real handler in a fresh process, one warm-up call (ms, MB)",
+            *table(
+                ["scenario", "n", "p50", "max", "peak RSS", "budget", "verdict"],
+                [
+                    [
+                        result.name,
+                        str(result.n) if result.n else "-",
+                        _figure(result.metrics, "p50_ms", ".0f"),
+                        _figure(result.metrics, "max_ms", ".0f"),
+                        _figure(result.metrics, "peak_rss_mb", ".0f"),
+                        _budget(result),
+                        str(result.verdict),
+                    ]
+                    for result in thumbnails
+                ],
+                numeric={1, 2, 3, 4},
+            ),
+        ]
     notes = [
         f"  {result.verdict} {result.name}: {result.error or result.skipped}"
         for result in results

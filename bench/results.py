@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-Kind = Literal["coldstart", "latency"]
+Kind = Literal["coldstart", "latency", "thumbnail"]
 
 ARCHITECTURE = "ARCHITECTURE.md"
 BENCH_TARGET = "bench target (docs/benchmarks.md)"

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import coldstart, latency, report
+from bench import coldstart, latency, report, thumbnail
 from bench.database import ROOT, Dataset, bench_database
 from bench.latency import Scenario
 from bench.results import Result, exit_code
-from bench.scenarios import BENCH_ORIGIN, COLD_START, DATASETS, SCENARIOS
+from bench.scenarios import BENCH_ORIGIN, COLD_START, DATASETS, SCENARIOS, THUMBNAILS
+from bench.thumbnail import ThumbnailScenario
 
 DEFAULT_JSON = ROOT / ".data" / "bench.json"
 
@@ -25,10 +26,13 @@ class Options:
     only: tuple[str, ...] = ()  # scenario names; empty = all
     coldstart: bool = True
     latency: bool = True
+    thumbnail: bool = True
     json_path: Path = DEFAULT_JSON
 
 
-def select(scenarios: Sequence[Scenario], only: Sequence[str]) -> list[Scenario]:
+def select[S: (Scenario, ThumbnailScenario)](
+    scenarios: Sequence[S], only: Sequence[str]
+) -> list[S]:
     return [scenario for scenario in scenarios if not only or scenario.name in only]
 
 
@@ -46,6 +50,7 @@ def run(options: Options) -> int:
     started_at = datetime.now(UTC)
     machine = report.machine_info()  # load average before the bench adds its own
     scenarios = select(SCENARIOS, options.only) if options.latency else []
+    thumbnails = select(THUMBNAILS, options.only) if options.thumbnail else []
     datasets = needed_datasets(scenarios, DATASETS)
     # Everything shop's settings read, before anything calls get_settings() (it is cached).
     os.environ.update(
@@ -73,6 +78,8 @@ def run(options: Options) -> int:
                 calls=options.calls,
                 progress=report.progress,
             )
+        if thumbnails:
+            results += thumbnail.measure(thumbnails, context, progress=report.progress)
 
     doc = report.document(
         results,

@@ -18,11 +18,12 @@ from urllib.parse import urlencode
 from sqlalchemy import NullPool, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from bench import catalog_data, stats_data
+from bench import catalog_data, image_data, stats_data
 from bench.coldstart import ColdStartTarget
 from bench.database import BenchContext, Dataset
 from bench.latency import Budget, EventFactory, Scenario
 from bench.results import BENCH_TARGET
+from bench.thumbnail import ThumbnailScenario
 from tests.helpers.lambda_events import http_api_event
 
 # Handler modules timed against bench.baseline_app; a module that does not exist yet (or defines
@@ -84,6 +85,12 @@ DATASETS: tuple[Dataset, ...] = (
         "catalog_100k",
         "100k products, 500 sellers, 20 categories (bench/catalog_data.py)",
         catalog_data.seed,
+    ),
+    # After catalog_100k (registry order is seeding order): it adds to those products.
+    Dataset(
+        "catalog_images",
+        "3 ready images and 1 pending per catalog product (bench/image_data.py)",
+        image_data.seed,
     ),
     Dataset(
         "orders_1m",
@@ -426,10 +433,11 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         name="product_detail",
-        description="GET /api/v1/products/{id}, 1000 random active products in turn",
+        description="GET /api/v1/products/{id}, 1000 random active products in turn, each"
+        " with 3 ready images (and a pending one the query leaves out)",
         budget=Budget(p50_ms=2),
         events=_product_detail,
-        datasets=CATALOG,
+        datasets=(*CATALOG, "catalog_images"),
     ),
     Scenario(
         name="seller_stats_month",
@@ -451,5 +459,29 @@ SCENARIOS: tuple[Scenario, ...] = (
         budget=Budget(p99_ms=50, source="stats issue (docs/benchmarks.md)"),
         events=_seller_stats("/api/v1/seller/stats/export.csv", STATS_EXPORT_QUERIES),
         datasets=ORDERS,
+    ),
+)
+
+# Product images (issue 5): a 12-megapixel phone photo through the real thumbnailer handler.
+THUMBNAILS: tuple[ThumbnailScenario, ...] = (
+    ThumbnailScenario(
+        name="thumbnail_12mp_jpeg",
+        description="a 4000x3000 JPEG (about 2 MB) -> checks, 3 WebP variants, row ready",
+        width=4000,
+        height=3000,
+        max_p50_ms=1500,
+        max_peak_rss_mb=400,
+    ),
+    # The pixel cap's worst case (IMG-06/09): what ThumbnailerFunction's 1024 MB and 30 s cover.
+    ThumbnailScenario(
+        name="thumbnail_40mp_png",
+        description="a 7300x5470 RGBA PNG (39.9 MP, under 1 MB) -> 3 WebP variants with alpha",
+        width=7300,
+        height=5470,
+        content_type="image/png",
+        max_p50_ms=10_000,
+        max_peak_rss_mb=1024,
+        runs=3,
+        source="infra/template.yaml ThumbnailerFunction (1024 MB; a third of its 30 s)",
     ),
 )

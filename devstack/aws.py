@@ -14,10 +14,13 @@ from shop.config import Settings
 
 UPLOADS_PREFIX = "uploads/"
 UPLOAD_NOTIFICATION_ID = "uploads-to-image-events"
+UPLOADS_EXPIRY_RULE = "expire-unprocessed-uploads"
+UPLOAD_CORS_MAX_AGE_SECONDS = 3000  # as the template's bucket CORS rule
 
 
 def bootstrap(settings: Settings) -> None:
-    """Images bucket (public access blocked), its upload-event queue, and the SES sender."""
+    """Images bucket (public access blocked, CORS for browser uploads, unprocessed uploads
+    expiring), its upload-event queue, and the SES sender."""
     if settings.aws_endpoint_url is None:
         # Real AWS resources come from the SAM template, never from a developer tool.
         raise ValueError("bootstrap only targets a local emulator: set AWS_ENDPOINT_URL")
@@ -37,6 +40,39 @@ def bootstrap(settings: Settings) -> None:
             "IgnorePublicAcls": True,
             "BlockPublicPolicy": True,
             "RestrictPublicBuckets": True,
+        },
+    )
+
+    if settings.cors_origins:
+        # BKT-04: browsers post uploads straight to the bucket, from the frontends only.
+        s3.put_bucket_cors(
+            Bucket=bucket,
+            CORSConfiguration={
+                "CORSRules": [
+                    {
+                        "AllowedOrigins": list(settings.cors_origins),
+                        "AllowedMethods": ["POST"],
+                        "AllowedHeaders": ["*"],
+                        "MaxAgeSeconds": UPLOAD_CORS_MAX_AGE_SECONDS,
+                    }
+                ]
+            },
+        )
+    # BKT-05: an upload the thumbnailer never handled does not stay.
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": UPLOADS_EXPIRY_RULE,
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": UPLOADS_PREFIX},
+                    "Expiration": {"Days": settings.image_upload_retention_days},
+                    "AbortIncompleteMultipartUpload": {
+                        "DaysAfterInitiation": settings.image_upload_retention_days
+                    },
+                }
+            ]
         },
     )
 

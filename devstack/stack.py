@@ -15,9 +15,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import URL
 
-from devstack import aws, emulator, postgres, seed
+from devstack import aws, emulator, media, postgres, seed
+from devstack.image_events import THUMBNAILER, ImageEventPoller
 from devstack.lambda_runtime import FunctionContainer
-from devstack.server import Gateway, LocalServer, load_routes
+from devstack.server import Function, Gateway, LocalServer, load_routes
 from shop.auth import keys
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, build_engine
@@ -79,14 +80,17 @@ def run(port: int = DEFAULT_PORT) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.default_int_handler)
     _local_environment()
+    # Image URLs point at the local stand-in for CloudFront's /media/ (devstack/media.py).
+    os.environ.setdefault("MEDIA_BASE_URL", media.media_base_url(HOST, port))
     # `frontend` (server, functions) closes before `services` (database, emulator) stop.
     with ExitStack() as services, ExitStack() as frontend:
         # Bound first: a taken port fails before anything is started. Functions load lazily.
         routes = load_routes()
-        functions = {handler: FunctionContainer(handler) for handler in {r.handler for r in routes}}
-        for function in functions.values():
-            frontend.callback(function.close)
-        server = LocalServer((HOST, port), Gateway(routes, functions))
+        functions: dict[str, Function] = {media.HANDLER: media.MediaOrigin()}
+        for handler in {r.handler for r in routes}:
+            container = functions[handler] = FunctionContainer(handler)
+            frontend.callback(container.close)
+        server = LocalServer((HOST, port), Gateway([*routes, media.ROUTE], functions))
         frontend.callback(server.server_close)
 
         url = _use_database(services.enter_context(postgres.server()))
@@ -98,6 +102,12 @@ def run(port: int = DEFAULT_PORT) -> None:
         keys.ensure_local_keyset_file(settings.jwt_keys_file, settings.jwt_algorithm)
         command.upgrade(_alembic_config(), "head")
         inserted = asyncio.run(_seed(settings))
+        # S3 upload events: queue -> poller -> the thumbnailer in its own warm container.
+        thumbnailer = FunctionContainer(THUMBNAILER)
+        frontend.callback(thumbnailer.close)
+        poller = ImageEventPoller(settings, thumbnailer)
+        poller.start()
+        frontend.callback(poller.stop)
 
         api = f"http://{HOST}:{server.server_port}{settings.api_prefix}"
         sys.stdout.write(_banner(api, url, aws_endpoint, inserted))

@@ -92,6 +92,7 @@ async def make_image(
     status: str = "ready",
     position: int = 0,
     variants: dict[str, str] | None = None,
+    content_type: str = "image/jpeg",
 ) -> ProductImage:
     image_id = uuid.uuid4()
     image = ProductImage(
@@ -99,7 +100,7 @@ async def make_image(
         product_id=product.id,
         seller_id=product.seller_id,
         s3_key=f"uploads/{product.seller_id}/{image_id}",
-        content_type="image/jpeg",
+        content_type=content_type,
         status=status,
         position=position,
         variants=variants if variants is not None else {},

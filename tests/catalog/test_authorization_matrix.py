@@ -45,6 +45,10 @@ class Route:
             },
             ("PUT", "/api/v1/seller/products/{id}/categories"): {"category_ids": []},
             ("POST", "/api/v1/categories"): {"name": f"Category {uuid.uuid4().hex[:8]}"},
+            ("POST", "/api/v1/seller/products/{id}/images"): {
+                "content_type": "image/jpeg",
+                "size": 1000,
+            },
         }
         return bodies.get((self.method, self.path))
 
@@ -60,6 +64,7 @@ ROUTES = [
     Route("DELETE", "/api/v1/seller/products/{id}"),
     Route("PUT", "/api/v1/seller/products/{id}/categories"),
     Route("POST", "/api/v1/categories"),
+    Route("POST", "/api/v1/seller/products/{id}/images"),
 ]
 PRODUCT_ROUTES = [r for r in ROUTES if r.names_the_product]
 

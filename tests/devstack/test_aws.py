@@ -66,3 +66,26 @@ def test_uploads_reach_the_queue_and_processed_images_do_not(own_resources: Sett
     assert [record["eventName"] for record in records] == ["ObjectCreated:Put"]
     assert records[0]["s3"]["bucket"]["name"] == own_resources.images_bucket
     assert unquote_plus(records[0]["s3"]["object"]["key"]) == "uploads/s1/img"
+
+
+def test_bkt_04_the_bucket_accepts_browser_posts_from_the_frontends_only(
+    own_resources: Settings,
+) -> None:
+    bootstrap(own_resources)
+    s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+
+    [rule] = s3.get_bucket_cors(Bucket=own_resources.images_bucket)["CORSRules"]
+
+    assert rule["AllowedOrigins"] == own_resources.cors_origins
+    assert rule["AllowedMethods"] == ["POST"]
+
+
+def test_bkt_05_unprocessed_uploads_expire_after_one_day(own_resources: Settings) -> None:
+    bootstrap(own_resources)
+    s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+
+    [rule] = s3.get_bucket_lifecycle_configuration(Bucket=own_resources.images_bucket)["Rules"]
+
+    assert rule["Status"] == "Enabled"
+    assert rule["Filter"] == {"Prefix": UPLOADS_PREFIX}
+    assert rule["Expiration"] == {"Days": 1}

@@ -485,17 +485,21 @@ def test_function_environment_names_are_settings_fields(template: dict[str, Any]
     assert {name: names for name, names in unknown.items() if names} == {}
 
 
-def test_api_function_environment_passes_deployed_settings_validation(
-    template: dict[str, Any],
-) -> None:
-    variables = _functions(template)["ApiFunction"]["Environment"]["Variables"]
+def _deployed_settings(template: dict[str, Any], function: str) -> Settings:
+    """The settings the function would validate at cold start, with the sample parameters."""
+    variables = _functions(template)[function]["Environment"]["Variables"]
     values = {
         name.lower(): _resolve(template, value)
         for name, value in variables.items()
         if name not in NON_SETTINGS_VARIABLES
     }
+    return Settings.model_validate(values)
 
-    settings = Settings.model_validate(values)
+
+def test_api_function_environment_passes_deployed_settings_validation(
+    template: dict[str, Any],
+) -> None:
+    settings = _deployed_settings(template, "ApiFunction")
 
     assert settings.is_deployed
     assert settings.database_secret_arn == SAMPLE_PARAMETERS["DatabaseSecretArn"]

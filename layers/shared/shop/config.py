@@ -121,6 +121,25 @@ class Settings(BaseSettings):
     stats_best_sellers: int = Field(default=10, ge=1, le=100)
     stats_series_max_months: int = Field(default=36, ge=1, le=120)
 
+    # Product images (security-requirements UP-02..05, IMG-04..06; docs/security.md). Uploads
+    # go straight to S3 with a presigned POST; the thumbnailer re-checks everything.
+    image_min_bytes: int = Field(default=1, ge=1)
+    image_max_bytes: int = Field(default=10_485_760, ge=1, le=100 * 1_048_576)
+    image_upload_expires_seconds: int = Field(default=300, ge=30, le=3600)
+    images_per_product: int = Field(default=20, ge=1, le=200)
+    images_per_seller: int = Field(default=2_000, ge=1)
+    # Pillow warns above this and errors above twice it; the thumbnailer makes the warning fatal.
+    image_max_pixels: int = Field(default=40_000_000, ge=1, le=89_478_485)
+    # Long side of each WebP variant in px (never upscaled), and their encoder quality.
+    image_variant_sizes: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [200, 600, 1200]
+    )
+    image_webp_quality: int = Field(default=80, ge=1, le=100)
+    # Variant keys never change content (one per image id and size): cached for a year.
+    image_cache_max_age_seconds: int = Field(default=31_536_000, ge=0)
+    # Unprocessed uploads are deleted by the bucket lifecycle after this (template and devstack).
+    image_upload_retention_days: int = Field(default=1, ge=1, le=30)
+
     # Links in mails point at the shop frontend, never at the request's Host header.
     public_base_url: str = "http://127.0.0.1:5173"
 
@@ -134,6 +153,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
 
     # Stripe. Real keys live in Secrets Manager in AWS; the test/local defaults are placeholders.
+    # False in functions that never call Stripe (the thumbnailer): they get no keys at all.
+    stripe_enabled: bool = True
     stripe_secret_key: SecretStr = SecretStr("changeme")
     stripe_webhook_secret: SecretStr = SecretStr("changeme")
 
@@ -142,6 +163,7 @@ class Settings(BaseSettings):
         "catalog_materials",
         "catalog_currencies",
         "catalog_default_categories",
+        "image_variant_sizes",
         mode="before",
     )
     @classmethod
@@ -166,6 +188,13 @@ class Settings(BaseSettings):
             raise ValueError(f"STORE_TIMEZONE: not an IANA timezone name: {name}") from None
         return name
 
+    @field_validator("image_variant_sizes")
+    @classmethod
+    def _ascending_sizes(cls, sizes: list[int]) -> list[int]:
+        if not sizes or sizes != sorted(set(sizes)) or sizes[0] < 1:
+            raise ValueError("IMAGE_VARIANT_SIZES: ascending distinct pixel sizes, e.g. 200,600")
+        return sizes
+
     @field_validator("cors_origins")
     @classmethod
     def _exact_origins(cls, origins: list[str]) -> list[str]:
@@ -185,7 +214,8 @@ class Settings(BaseSettings):
                 raise ValueError("SESSION_COOKIE_SECURE=false is for local http only")
             if self.smtp_username and not self.smtp_starttls:
                 raise ValueError("SMTP credentials need SMTP_STARTTLS=true when deployed")
-            for name in ("stripe_secret_key", "stripe_webhook_secret"):
+            stripe_keys = ("stripe_secret_key", "stripe_webhook_secret")
+            for name in stripe_keys if self.stripe_enabled else ():
                 secret: SecretStr = getattr(self, name)
                 if secret.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
                     raise ValueError(f"{name.upper()} is a placeholder; set a real secret")

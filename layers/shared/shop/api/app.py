@@ -15,6 +15,7 @@ from shop.catalog.router import seller_router as seller_catalog_router
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, get_database
 from shop.health.router import router as health_router
+from shop.images.router import router as images_router
 from shop.stats.router import router as stats_router
 from shop.users.router import router as users_router
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(catalog_router)
     api.include_router(seller_catalog_router)
     api.include_router(stats_router)
+    api.include_router(images_router)
     app.include_router(api)
 
     install_error_handlers(app)

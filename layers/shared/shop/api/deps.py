@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
@@ -12,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.auth import service as auth_service
 from shop.auth.cookies import cookie_name, set_session_cookie
 from shop.auth.keys import KeySet, load_keyset
+from shop.catalog import service as catalog_service
 from shop.clock import utcnow
 from shop.config import Settings
 from shop.db.engine import Database
 from shop.db.session import transaction
 from shop.exceptions import Forbidden
 from shop.mail.sender import MailSender, get_mail_sender
-from shop.models import User
+from shop.models import Product, User
 
 # Dependencies that do no I/O are still `async def`: FastAPI runs sync ones in a worker
 # thread, and under Mangum every invocation would start a fresh thread (about 1 ms each).
@@ -122,3 +124,14 @@ async def get_current_seller(user: CurrentUser) -> User:
 
 
 CurrentSeller = Annotated[User, Depends(get_current_seller)]
+
+
+async def get_owned_product(
+    product_id: uuid.UUID, seller: CurrentSeller, session: SessionDep
+) -> Product:
+    """The seller's own product from the path, locked until commit; another seller's is 404,
+    as if it did not exist (AUTHZ-01)."""
+    return await catalog_service.lock_owned_product(session, seller, product_id)
+
+
+OwnedProduct = Annotated[Product, Depends(get_owned_product)]

@@ -80,7 +80,11 @@ _LISTED = (
 )
 
 
-def _relations(product_id: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+def _relations(
+    product_id: Any, *, owner_view: bool = False
+) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Categories and images as JSON: ready images only, or every image with its state for the
+    product's owner."""
     categories = (
         select(
             func.coalesce(
@@ -99,19 +103,28 @@ def _relations(product_id: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]
         .where(ProductCategory.product_id == product_id)
         .scalar_subquery()
     )
+    image_fields: list[Any] = [
+        "id",
+        ProductImage.id,
+        "position",
+        ProductImage.position,
+        "variants",
+        ProductImage.variants,
+    ]
+    visible = [] if owner_view else [ProductImage.status == literal_column("'ready'")]
+    if owner_view:
+        image_fields += [
+            "status",
+            ProductImage.status,
+            "rejection_reason",
+            ProductImage.rejection_reason,
+        ]
     images = (
         select(
             func.coalesce(
                 func.json_agg(
                     aggregate_order_by(
-                        func.json_build_object(
-                            "id",
-                            ProductImage.id,
-                            "position",
-                            ProductImage.position,
-                            "variants",
-                            ProductImage.variants,
-                        ),
+                        func.json_build_object(*image_fields),
                         ProductImage.position,
                         ProductImage.created_at,
                     )
@@ -119,7 +132,7 @@ def _relations(product_id: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]
                 literal_column("'[]'::json"),
             )
         )
-        .where(ProductImage.product_id == product_id, ProductImage.status == "ready")
+        .where(ProductImage.product_id == product_id, *visible)
         .scalar_subquery()
     )
     return categories, images
@@ -279,9 +292,12 @@ class CatalogRepository:
         return None if row is None else (row[0], row[1], Relations(row[2], row[3]))
 
     async def relations_of(self, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Relations]:
-        """Categories and images of several products in one round trip (a seller's page)."""
+        """Categories and every image (with its state) of several of a seller's products in one
+        round trip."""
         rows = await self.session.execute(
-            select(Product.id, *_relations(Product.id)).where(Product.id.in_(product_ids))
+            select(Product.id, *_relations(Product.id, owner_view=True)).where(
+                Product.id.in_(product_ids)
+            )
         )
         return {row[0]: Relations(row[1], row[2]) for row in rows}
 

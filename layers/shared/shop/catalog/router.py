@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from shop.api.deps import CurrentSeller, NowDep, ReadSessionDep, SessionDep, SettingsDep
@@ -26,6 +26,7 @@ from shop.catalog.schemas import (
     SellerProductRead,
     SellerSummary,
 )
+from shop.images.storage import get_storage
 
 FACET_MEMO_ENTRIES = 512  # distinct filter sets kept per container (a few hundred KB at most)
 
@@ -168,12 +169,16 @@ async def delete_product(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    background: BackgroundTasks,
 ) -> Response:
-    """Delete a product; one that was ever ordered is archived instead (200 with the product)."""
-    archived = await service.delete_product(session, settings, seller, product_id, now)
-    if archived is None:
+    """Delete a product and its images; one that was ever ordered is archived instead (200 with
+    the product)."""
+    removal = await service.delete_product(session, settings, seller, product_id, now)
+    if removal.archived is None:
+        # After the commit: a failed delete must not lose the images of a product still there.
+        background.add_task(get_storage(settings).delete_quietly, removal.image_keys)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
-    return JSONResponse(archived.model_dump(mode="json"))
+    return JSONResponse(removal.archived.model_dump(mode="json"))
 
 
 @seller_router.put("/products/{product_id}/categories", response_model=SellerProductRead)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -85,6 +86,13 @@ class ImageRead(Read):
     urls: dict[str, str] = Field(description="Public URL per variant size, e.g. '600'")
 
 
+class SellerImageRead(ImageRead):
+    """What the owner sees: every image with its processing state."""
+
+    status: Literal["pending", "ready", "rejected"]
+    rejection_reason: str | None = Field(description="Why the file was refused, when rejected")
+
+
 class ProductSummary(Read):
     id: uuid.UUID
     name: str
@@ -105,10 +113,11 @@ class ProductRead(ProductSummary):
     description: str
     stock: int
     categories: list[CategoryRead]
-    images: list[ImageRead]
+    images: Sequence[ImageRead]
 
 
 class SellerProductRead(ProductRead):
+    images: Sequence[SellerImageRead]
     status: Status
     units_sold: int
     updated_at: datetime

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +38,7 @@ from shop.catalog.schemas import (
 from shop.catalog.slugs import slugify
 from shop.config import Settings
 from shop.exceptions import Conflict, NotFound, ShopError
+from shop.images import service as images_service
 from shop.models import Category, Product, User
 from shop.observability import get_logger
 
@@ -105,7 +107,6 @@ async def facets(session: AsyncSession, filters: ProductFilters) -> Facets:
 def _details(
     settings: Settings, product: Product, seller_name: str, relations: Relations
 ) -> ProductRead:
-    base = settings.media_base_url.rstrip("/")
     return ProductRead(
         **_summary(product, seller_name).model_dump(),
         description=product.description,
@@ -115,7 +116,7 @@ def _details(
             ImageRead(
                 id=image["id"],
                 position=image["position"],
-                urls={size: f"{base}/{key}" for size, key in image["variants"].items()},
+                urls=images_service.urls(settings, image["variants"]),
             )
             for image in relations.images
         ],
@@ -174,7 +175,10 @@ async def _seller_reads(
     relations = await repo.relations_of([p.id for p in products])
     return [
         SellerProductRead(
-            **_details(settings, p, owner.display_name, relations[p.id]).model_dump(),
+            **_details(settings, p, owner.display_name, relations[p.id]).model_dump(
+                exclude={"images"}
+            ),
+            images=[images_service.seller_image(settings, i) for i in relations[p.id].images],
             status=p.status,  # type: ignore[arg-type]
             units_sold=p.units_sold,
             updated_at=p.updated_at,
@@ -258,6 +262,11 @@ async def create_product(
     return await _seller_read(repo, settings, owner, product)
 
 
+async def lock_owned_product(session: AsyncSession, owner: User, product_id: uuid.UUID) -> Product:
+    """The owner's product, locked until commit (for other domains acting on it: images)."""
+    return await _owned(CatalogRepository(session), owner, product_id)
+
+
 async def owned_product(
     session: AsyncSession, settings: Settings, owner: User, product_id: uuid.UUID
 ) -> SellerProductRead:
@@ -286,20 +295,30 @@ async def update_product(
     return await _seller_read(repo, settings, owner, product)
 
 
+@dataclass(frozen=True, slots=True)
+class ProductRemoval:
+    """`archived` when orders name the product; else it is gone and `image_keys` are the
+    objects to delete from the images bucket once that is committed."""
+
+    archived: SellerProductRead | None
+    image_keys: list[str]
+
+
 async def delete_product(
     session: AsyncSession, settings: Settings, owner: User, product_id: uuid.UUID, now: datetime
-) -> SellerProductRead | None:
+) -> ProductRemoval:
     """Deleted, unless orders name it: then archived, so order history and statistics stay
-    whole. Returns the archived product, or None when it is gone."""
+    whole (and so do its images)."""
     repo = CatalogRepository(session)
     product = await _owned(repo, owner, product_id)
     if await repo.ever_ordered(product.id):
         product.status = "archived"
         _touch(product, now)
         await session.flush()
-        return await _seller_read(repo, settings, owner, product)
+        return ProductRemoval(await _seller_read(repo, settings, owner, product), [])
+    keys = await images_service.product_object_keys(session, product.id)
     await repo.delete_product(product)
-    return None
+    return ProductRemoval(None, keys)
 
 
 async def set_product_categories(

@@ -1,0 +1,1 @@
+"""Product images: presigned uploads (API) and the thumbnailer that publishes safe variants."""
