@@ -15,6 +15,8 @@ from shop.catalog.router import seller_router as seller_catalog_router
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, get_database
 from shop.health.router import router as health_router
+from shop.orders.router import router as orders_router
+from shop.orders.router import seller_router as seller_orders_router
 from shop.users.router import router as users_router
 
 
@@ -39,6 +41,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(users_router)
     api.include_router(catalog_router)
     api.include_router(seller_catalog_router)
+    api.include_router(orders_router)
+    api.include_router(seller_orders_router)
     app.include_router(api)
 
     install_error_handlers(app)
