@@ -44,6 +44,8 @@ os.environ.update(
     }
 )
 _stack = ExitStack()
+# Committed-data fixtures for concurrency tests (`live`).
+pytest_plugins = ["tests.helpers.live"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
