@@ -11,7 +11,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export AWS_ACCESS_KEY_ID ?= testing
 export AWS_SECRET_ACCESS_KEY ?= testing
 
-.PHONY: help install run test lint typecheck format unit infra-lint bench test-localstack clean migration admin
+.PHONY: help install run test lint typecheck format unit infra-lint bench test-localstack clean migration admin stats-rebuild
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -71,3 +71,6 @@ admin: $(VENV)/.installed ## create or promote an admin: make admin EMAIL=ops@ex
 	@test -n "$(EMAIL)" || { echo 'usage: make admin EMAIL=someone@example.com'; exit 1; }
 	AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL-http://127.0.0.1:4566} PYTHONPATH=layers/shared:. \
 	  $(PY) -m shop.users.admin "$(EMAIL)"
+
+stats-rebuild: $(VENV)/.installed ## recompute the seller statistics rollups from the orders
+	PYTHONPATH=layers/shared:. $(PY) -m shop.stats.rebuild

@@ -2,7 +2,7 @@
 Idempotency-Key store, sweeper and refund lookups
 
 Revision ID: 20261201_0005
-Revises: 20261125_0003
+Revises: 20261201_0006
 Create Date: 2026-12-01 18:50:00.000000+00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "20261201_0005"
-down_revision: str | None = "20261125_0003"
+down_revision: str | None = "20261201_0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

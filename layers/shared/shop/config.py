@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -115,6 +116,11 @@ class Settings(BaseSettings):
     catalog_cache_max_age_seconds: int = Field(default=30, ge=0, le=3600)
     media_base_url: str = "http://127.0.0.1:4566/facet-images-local"
 
+    # Seller statistics. Months begin at midnight in the store's timezone (IANA name).
+    store_timezone: str = "UTC"
+    stats_best_sellers: int = Field(default=10, ge=1, le=100)
+    stats_series_max_months: int = Field(default=36, ge=1, le=120)
+
     # Links in mails point at the shop frontend, never at the request's Host header.
     public_base_url: str = "http://127.0.0.1:5173"
 
@@ -186,6 +192,15 @@ class Settings(BaseSettings):
             raise ValueError("RESERVATION_TTL_SECONDS must exceed CHECKOUT_SESSION_TTL_SECONDS")
         return self
 
+    @field_validator("store_timezone")
+    @classmethod
+    def _known_timezone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"STORE_TIMEZONE: not an IANA timezone name: {name}") from None
+        return name
+
     @field_validator("cors_origins")
     @classmethod
     def _exact_origins(cls, origins: list[str]) -> list[str]:
@@ -219,6 +234,10 @@ class Settings(BaseSettings):
     @property
     def is_deployed(self) -> bool:
         return self.environment in ("staging", "production")
+
+    @property
+    def store_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.store_timezone)
 
     @property
     def openapi_enabled(self) -> bool:

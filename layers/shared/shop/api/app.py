@@ -17,6 +17,7 @@ from shop.db.engine import Database, get_database
 from shop.health.router import router as health_router
 from shop.orders.router import router as orders_router
 from shop.orders.router import seller_router as seller_orders_router
+from shop.stats.router import router as stats_router
 from shop.users.router import router as users_router
 
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(seller_catalog_router)
     api.include_router(orders_router)
     api.include_router(seller_orders_router)
+    api.include_router(stats_router)
     app.include_router(api)
 
     install_error_handlers(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +28,7 @@ from sqlalchemy import (
     select,
     true,
     tuple_,
+    update,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG, aggregate_order_by
 from sqlalchemy.exc import IntegrityError
@@ -35,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.cursor import SortKey
 from shop.catalog.schemas import ProductFilters
-from shop.models import Category, OrderItem, Product, ProductCategory, ProductImage, User
+from shop.models import Category, Order, OrderItem, Product, ProductCategory, ProductImage, User
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Inline, not a bind parameter: asyncpg prepares statements and PostgreSQL's generic plan can
@@ -379,6 +380,27 @@ class CatalogRepository:
         return bool(
             await self.session.scalar(select(exists().where(OrderItem.product_id == product_id)))
         )
+
+    # Sales counters (the best_selling sort) ------------------------------------------------
+
+    async def add_units_sold(self, units: Mapping[uuid.UUID, int]) -> None:
+        """In product-id order, the order every writer of product rows locks them in."""
+        for product_id in sorted(units):
+            await self.session.execute(
+                update(Product)
+                .where(Product.id == product_id)
+                .values(units_sold=Product.units_sold + units[product_id])
+            )
+
+    async def recount_units_sold(self) -> None:
+        """Every product's units_sold recounted from the lines of paid orders."""
+        sold = (
+            select(func.sum(OrderItem.quantity))
+            .join(Order, Order.id == OrderItem.order_id)
+            .where(OrderItem.product_id == Product.id, Order.paid_at.is_not(None))
+            .scalar_subquery()
+        )
+        await self.session.execute(update(Product).values(units_sold=func.coalesce(sold, 0)))
 
     async def delete_product(self, product: Product) -> None:
         await self.session.delete(product)

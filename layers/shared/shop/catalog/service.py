@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -316,3 +317,13 @@ async def set_product_categories(
     _touch(product, now)
     await session.flush()
     return await _seller_read(repo, settings, owner, product)
+
+
+async def add_units_sold(session: AsyncSession, units: Mapping[uuid.UUID, int]) -> None:
+    """Count a payment's units towards each product's best_selling rank."""
+    await CatalogRepository(session).add_units_sold(units)
+
+
+async def recount_units_sold(session: AsyncSession) -> None:
+    """Recount every product's units_sold from paid orders (a statistics rebuild)."""
+    await CatalogRepository(session).recount_units_sold()

@@ -6,11 +6,13 @@ from shop.models.login_throttle import LoginThrottle
 from shop.models.one_time_code import OneTimeCode
 from shop.models.order import Order
 from shop.models.order_item import OrderItem
+from shop.models.order_refund import OrderRefund
 from shop.models.product import Product
 from shop.models.product_category import ProductCategory
 from shop.models.product_image import ProductImage
 from shop.models.rate_limit import RateLimit
 from shop.models.seller_monthly_stat import SellerMonthlyStat
+from shop.models.seller_monthly_total import SellerMonthlyTotal
 from shop.models.session import Session
 from shop.models.stripe_event import StripeEvent
 from shop.models.user import User
@@ -22,11 +24,13 @@ __all__ = [
     "OneTimeCode",
     "Order",
     "OrderItem",
+    "OrderRefund",
     "Product",
     "ProductCategory",
     "ProductImage",
     "RateLimit",
     "SellerMonthlyStat",
+    "SellerMonthlyTotal",
     "Session",
     "StripeEvent",
     "User",

@@ -10,7 +10,8 @@ from shop.db.base import Base
 
 
 class SellerMonthlyStat(Base):
-    """Rollup per seller, month (store timezone) and product, kept in the payment transaction."""
+    """Rollup per seller, month (store timezone), product and currency, kept in the transaction
+    that records a payment or a refund (shop.stats.service)."""
 
     __tablename__ = "seller_monthly_stats"
     __table_args__ = (

@@ -122,13 +122,6 @@ class OrderRepository:
             update(Product).where(Product.id == product_id).values(stock=Product.stock + quantity)
         )
 
-    async def count_sold(self, product_id: uuid.UUID, quantity: int) -> None:
-        await self.session.execute(
-            update(Product)
-            .where(Product.id == product_id)
-            .values(units_sold=Product.units_sold + quantity)
-        )
-
     # --- orders
 
     def add(self, order: Order, items: Sequence[OrderItem]) -> None:

@@ -24,6 +24,7 @@ from shop.orders.schemas import (
     SellerOrderLineRead,
     SellerOrderPage,
 )
+from shop.stats import service as stats_service
 
 # The hold is live and nothing was paid yet.
 UNPAID = ("pending", "awaiting_payment")
@@ -104,7 +105,9 @@ async def release_hold(session: AsyncSession, order: Order, status: str, now: da
     return True
 
 
-async def fulfil(session: AsyncSession, order: Order, now: datetime) -> Fulfilment:
+async def fulfil(
+    session: AsyncSession, order: Order, settings: Settings, now: datetime
+) -> Fulfilment:
     """Turn a paid order into a sale, once per order (WH-06). A hold that was released meanwhile
     is taken again; if the stock is gone the caller refunds (INV-05)."""
     if order.paid_at is not None or order.status not in PAYABLE:
@@ -120,18 +123,22 @@ async def fulfil(session: AsyncSession, order: Order, now: datetime) -> Fulfilme
                 _log("order_refund_pending", order)
                 return Fulfilment.NEEDS_REFUND
         await savepoint.commit()
-    for item in lines:
-        await repo.count_sold(item.product_id, item.quantity)
     order.stock_held = False
     if order.status != "partially_refunded":
         order.status = "paid"
     order.paid_at = order.updated_at = now
+    await stats_service.record_order_paid(session, order, settings)
+    if order.amount_refunded:
+        # A partial refund arrived before the payment event: the rollup learns it now.
+        await stats_service.record_order_refund(
+            session, order, order.amount_refunded, now, settings
+        )
     _log("order_paid", order)
     return Fulfilment.PAID
 
 
 async def record_refund(
-    session: AsyncSession, order: Order, amount_refunded: int, now: datetime
+    session: AsyncSession, order: Order, amount_refunded: int, settings: Settings, now: datetime
 ) -> int:
     """Stripe's cumulative refunded amount for the order's charge; the increase (0 for a
     repeated or older event). A full refund of an order that still holds stock releases it."""
@@ -144,6 +151,8 @@ async def record_refund(
     order.updated_at = now
     if amount == order.amount_total:
         await release_hold(session, order, "refunded", now)
+    if order.paid_at is not None:
+        await stats_service.record_order_refund(session, order, increase, now, settings)
     _log("order_refunded", order, amount_refunded=amount)
     return increase
 

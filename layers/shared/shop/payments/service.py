@@ -204,11 +204,11 @@ async def _async_failed(ctx: _Context, order: Order, obj: dict[str, Any]) -> Non
 async def _refunded(ctx: _Context, order: Order, obj: dict[str, Any]) -> None:
     amount = obj.get("amount_refunded")
     if isinstance(amount, int):
-        await orders_service.record_refund(ctx.session, order, amount, ctx.now)
+        await orders_service.record_refund(ctx.session, order, amount, ctx.settings, ctx.now)
 
 
 async def _fulfil(ctx: _Context, order: Order) -> None:
-    outcome = await orders_service.fulfil(ctx.session, order, ctx.now)
+    outcome = await orders_service.fulfil(ctx.session, order, ctx.settings, ctx.now)
     if outcome is orders_service.Fulfilment.PAID:
         items = await orders_service.items(ctx.session, order)
         ctx.mails += await notifications.paid(ctx.session, order, items)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shop.db.base import Base
+
+
+class SellerMonthlyTotal(Base):
+    """Rollup per seller, month (store timezone) and currency: what the product rows cannot
+    say, the number of orders (an order with several of a seller's lines counts once)."""
+
+    __tablename__ = "seller_monthly_totals"
+    __table_args__ = (
+        CheckConstraint("orders >= 0 AND units_sold >= 0", name="counts_non_negative"),
+        CheckConstraint("extract(day from month) = 1", name="month_first_day"),
+    )
+
+    seller_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    orders: Mapped[int] = mapped_column(default=0, server_default="0")
+    units_sold: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    gross_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    refunded_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

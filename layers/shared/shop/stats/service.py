@@ -1,0 +1,310 @@
+"""Seller statistics. The rollups change only in the transaction that marks an order paid or
+records a refund (`record_order_paid`, `record_order_refund`); reads never touch order lines.
+
+What counts: an order's lines in the month it was paid (store timezone); a refund lowers income
+in the month it happened, spread over the order's lines in proportion to their amounts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog import service as catalog_service
+from shop.config import Settings
+from shop.exceptions import ShopError
+from shop.models import Order, OrderRefund
+from shop.stats.repository import CategoryMonth, ProductMonth, Sale, StatsRepository
+from shop.stats.schemas import (
+    Amounts,
+    CategoryStats,
+    Income,
+    MonthPoint,
+    MonthStats,
+    ProductIncome,
+    ProductUnits,
+    Series,
+)
+
+
+class InvalidMonthRange(ShopError):
+    status_code = 422
+    code = "invalid_month_range"
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+async def record_order_paid(session: AsyncSession, order: Order, settings: Settings) -> None:
+    """Add a paid order to the rollups (units, gross, one order per seller) in the month of
+    `order.paid_at`. Call once per order, in the transaction that sets `paid_at`."""
+    if order.paid_at is None:
+        raise ValueError("record_order_paid needs the order's paid_at")
+    repo = StatsRepository(session)
+    sales = await repo.order_sales(order.id)
+    month = month_of(order.paid_at, settings.store_zone)
+    await repo.add_to_products(
+        [
+            _product_row(sale, month, order.currency, units_sold=sale.units, gross_cents=sale.cents)
+            for sale in sales
+        ]
+    )
+    await repo.add_to_totals(
+        [
+            _total_row(
+                seller_id, month, order.currency, orders=1, units_sold=units, gross_cents=cents
+            )
+            for seller_id, units, cents in _per_seller(sales, [s.cents for s in sales])
+        ]
+    )
+    await catalog_service.add_units_sold(session, {s.product_id: s.units for s in sales})
+
+
+async def record_order_refund(
+    session: AsyncSession, order: Order, refunded_cents: int, at: datetime, settings: Settings
+) -> None:
+    """Record money given back on an order (`refunded_cents`: what this refund adds, not the
+    running total) and lower the income of the month of `at`. Call in the transaction that
+    raises `order.amount_refunded`."""
+    if refunded_cents <= 0:
+        raise ValueError("a refund adds a positive amount")
+    repo = StatsRepository(session)
+    await repo.add_refund(
+        OrderRefund(order_id=order.id, amount_cents=refunded_cents, refunded_at=at)
+    )
+    await _apply_refund(
+        repo, order.id, order.currency, refunded_cents, month_of(at, settings.store_zone)
+    )
+
+
+async def _apply_refund(
+    repo: StatsRepository, order_id: uuid.UUID, currency: str, amount: int, month: date
+) -> None:
+    sales = await repo.order_sales(order_id)
+    shares = allocate(amount, [sale.cents for sale in sales])
+    await repo.add_to_products(
+        [
+            _product_row(sale, month, currency, units_sold=0, gross_cents=0, refunded_cents=share)
+            for sale, share in zip(sales, shares, strict=True)
+        ]
+    )
+    await repo.add_to_totals(
+        [
+            _total_row(
+                seller_id,
+                month,
+                currency,
+                orders=0,
+                units_sold=0,
+                gross_cents=0,
+                refunded_cents=cents,
+            )
+            for seller_id, _, cents in _per_seller(sales, shares)
+        ]
+    )
+
+
+def allocate(amount: int, weights: Sequence[int]) -> list[int]:
+    """Split `amount` in proportion to `weights`, exactly (largest remainder; ties go to the
+    earlier weight), so the shares always add up to the amount."""
+    total = sum(weights)
+    shares = [amount * weight // total for weight in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % total), i))
+    for i in by_remainder[: amount - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+def _per_seller(sales: Sequence[Sale], cents: Sequence[int]) -> list[tuple[uuid.UUID, int, int]]:
+    units: dict[uuid.UUID, int] = defaultdict(int)
+    amounts: dict[uuid.UUID, int] = defaultdict(int)
+    for sale, amount in zip(sales, cents, strict=True):
+        units[sale.seller_id] += sale.units
+        amounts[sale.seller_id] += amount
+    return [(seller, units[seller], amounts[seller]) for seller in units]
+
+
+def _total_row(seller_id: uuid.UUID, month: date, currency: str, **counters: int) -> dict[str, Any]:
+    return {
+        "seller_id": seller_id,
+        "month": month,
+        "currency": currency,
+        "refunded_cents": 0,
+        **counters,
+    }
+
+
+def _product_row(sale: Sale, month: date, currency: str, **counters: int) -> dict[str, Any]:
+    return {
+        **_total_row(sale.seller_id, month, currency, **counters),
+        "product_id": sale.product_id,
+    }
+
+
+async def rebuild(session: AsyncSession, settings: Settings) -> int:
+    """Recompute every rollup (and products' units_sold) from paid orders and the refund
+    ledger, e.g. after a migration or a bug fix. Returns the number of refunds replayed."""
+    repo = StatsRepository(session)
+    await repo.clear_rollups()
+    await repo.rebuild_sales(settings.store_timezone)
+    refunds = await repo.refunds()
+    for refund, currency in refunds:
+        month = month_of(refund.refunded_at, settings.store_zone)
+        await _apply_refund(repo, refund.order_id, currency, refund.amount_cents, month)
+    await catalog_service.recount_units_sold(session)
+    return len(refunds)
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def month_of(at: datetime, zone: ZoneInfo) -> date:
+    """The first day of the month `at` falls in, on the store's calendar."""
+    return at.astimezone(zone).date().replace(day=1)
+
+
+def parse_month(text: str) -> date:
+    """YYYY-MM (the router checks the shape) as the month's first day."""
+    year, month = text.split("-")
+    return date(int(year), int(month), 1)
+
+
+def _month_text(month: date) -> str:
+    return f"{month:%Y-%m}"
+
+
+def _months(first: date, last: date) -> list[date]:
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return [
+        date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
+        for i in range(count)
+    ]
+
+
+def _average(gross: int, orders: int) -> int:
+    return (2 * gross + orders) // (2 * orders) if orders else 0
+
+
+def _amounts(currency: str, gross: int, refunded: int) -> Amounts:
+    return Amounts(
+        currency=currency, gross_cents=gross, refunded_cents=refunded, net_cents=gross - refunded
+    )
+
+
+async def month_stats(
+    session: AsyncSession, settings: Settings, seller_id: uuid.UUID, month_text: str
+) -> MonthStats:
+    month = parse_month(month_text)
+    repo = StatsRepository(session)
+    totals = await repo.month_totals(seller_id, month)
+    products = await repo.month_products(seller_id, month)
+    categories = await repo.month_categories(seller_id, month)
+    return MonthStats(
+        month=month_text,
+        timezone=settings.store_timezone,
+        orders=sum(t.orders for t in totals),
+        units_sold=sum(t.units_sold for t in totals),
+        income=[
+            Income(
+                **_amounts(t.currency, t.gross_cents, t.refunded_cents).model_dump(),
+                orders=t.orders,
+                average_order_cents=_average(t.gross_cents, t.orders),
+            )
+            for t in totals
+        ],
+        categories=_category_stats(categories),
+        best_sellers_by_units=_by_units(products, settings.stats_best_sellers),
+        best_sellers_by_income=_by_income(products, settings.stats_best_sellers),
+    )
+
+
+def _category_stats(rows: Iterable[CategoryMonth]) -> list[CategoryStats]:
+    merged: dict[uuid.UUID, CategoryStats] = {}
+    for row in rows:  # ordered by units; a second currency adds to the first row's entry
+        entry = merged.setdefault(
+            row.category_id,
+            CategoryStats(
+                category_id=row.category_id, slug=row.slug, name=row.name, units_sold=0, income=[]
+            ),
+        )
+        entry.units_sold += row.units_sold
+        entry.income.append(_amounts(row.currency, row.gross_cents, row.refunded_cents))
+    return sorted(merged.values(), key=lambda c: (-c.units_sold, c.name))
+
+
+def _by_units(rows: Sequence[ProductMonth], limit: int) -> list[ProductUnits]:
+    units: dict[uuid.UUID, ProductUnits] = {}
+    for row in rows:
+        entry = units.setdefault(
+            row.product_id, ProductUnits(product_id=row.product_id, name=row.name, units_sold=0)
+        )
+        entry.units_sold += row.units_sold
+    ranked = sorted(units.values(), key=lambda p: (-p.units_sold, p.name, p.product_id))
+    return [p for p in ranked if p.units_sold > 0][:limit]
+
+
+def _by_income(rows: Sequence[ProductMonth], limit: int) -> list[ProductIncome]:
+    per_currency: dict[str, list[ProductIncome]] = defaultdict(list)
+    for row in rows:
+        per_currency[row.currency].append(
+            ProductIncome(
+                **_amounts(row.currency, row.gross_cents, row.refunded_cents).model_dump(),
+                product_id=row.product_id,
+                name=row.name,
+                units_sold=row.units_sold,
+            )
+        )
+    ranked: list[ProductIncome] = []
+    for currency in sorted(per_currency):
+        entries = sorted(per_currency[currency], key=lambda p: (-p.net_cents, p.name, p.product_id))
+        ranked += [p for p in entries if p.gross_cents > 0][:limit]
+    return ranked
+
+
+async def series(
+    session: AsyncSession,
+    settings: Settings,
+    seller_id: uuid.UUID,
+    from_text: str,
+    to_text: str,
+) -> Series:
+    """One point per month and currency from `from_text` to `to_text`, months without sales
+    as zeros (in the store's first currency when the range has no sales at all)."""
+    first, last = parse_month(from_text), parse_month(to_text)
+    months = _months(first, last) if first <= last else []
+    if not months:
+        raise InvalidMonthRange("'from' must not be after 'to'")
+    if len(months) > settings.stats_series_max_months:
+        raise InvalidMonthRange(f"at most {settings.stats_series_max_months} months per request")
+    rows = {
+        (t.month, t.currency): t
+        for t in await StatsRepository(session).series(seller_id, first, last)
+    }
+    currencies = sorted({currency for _, currency in rows}) or settings.catalog_currencies[:1]
+    points = []
+    for month in months:
+        for currency in currencies:
+            total = rows.get((month, currency))
+            orders, units, gross, refunded = (
+                (total.orders, total.units_sold, total.gross_cents, total.refunded_cents)
+                if total is not None
+                else (0, 0, 0, 0)
+            )
+            points.append(
+                MonthPoint(
+                    **_amounts(currency, gross, refunded).model_dump(),
+                    month=_month_text(month),
+                    orders=orders,
+                    units_sold=units,
+                    average_order_cents=_average(gross, orders),
+                )
+            )
+    return Series(
+        from_month=from_text, to_month=to_text, timezone=settings.store_timezone, months=points
+    )
