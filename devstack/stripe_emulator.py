@@ -108,6 +108,7 @@ class StripeEmulator:
         self._lock = threading.RLock()
         self._outbox: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
         self.failing = False  # tests: every API call answers 500, like a Stripe outage
+        self._captured: list[tuple[str, bytes]] | None = None
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self.url = f"http://{host}:{self._server.server_address[1]}"
@@ -160,6 +161,18 @@ class StripeEmulator:
             yield
         finally:
             self.failing = False
+
+    @contextlib.contextmanager
+    def capture(self) -> Iterator[list[tuple[str, bytes]]]:
+        """Keep events instead of delivering them, for tests that deliver them out of order."""
+        captured: list[tuple[str, bytes]] = []
+        with self._lock:
+            self._captured = captured
+        try:
+            yield captured
+        finally:
+            with self._lock:
+                self._captured = None
 
     # --- the pay page's buttons
 
@@ -360,7 +373,11 @@ class StripeEmulator:
             "type": event_type,
             "data": {"object": json.loads(json.dumps(obj))},
         }
-        self._outbox.put((event_type, json.dumps(event).encode()))
+        payload = json.dumps(event).encode()
+        if self._captured is not None:
+            self._captured.append((event_type, payload))
+        else:
+            self._outbox.put((event_type, payload))
 
     def _deliver_forever(self) -> None:
         while (item := self._outbox.get()) is not None:

@@ -186,6 +186,7 @@ def _placeholder(name: str) -> str:
 STRIPE_WEBHOOK_SECRET = _placeholder("stripe_webhook_secret")
 STRIPE_API_KEY = _placeholder("stripe_secret_key")
 _stripe: dict[str, StripeEmulator] = {}
+_stripe_webhook: dict[str, FunctionContainer] = {}
 
 
 def _start_stripe_emulator() -> None:
@@ -205,6 +206,7 @@ def _start_stripe_emulator() -> None:
         StripeEmulator(STRIPE_WEBHOOK_SECRET, deliver, api_key=STRIPE_API_KEY)
     )
     _stripe["emulator"] = emulator
+    _stripe_webhook["container"] = webhook
     os.environ.update(
         {
             "STRIPE_API_BASE": emulator.url,
@@ -217,3 +219,9 @@ def _start_stripe_emulator() -> None:
 @pytest.fixture(scope="session")
 def stripe_emulator() -> StripeEmulator:
     return _stripe["emulator"]
+
+
+@pytest.fixture(scope="session")
+def stripe_webhook() -> FunctionContainer:
+    """The Stripe webhook Lambda, warm (its own engine; commits are real)."""
+    return _stripe_webhook["container"]

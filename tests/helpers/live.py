@@ -16,7 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from shop.api.app import create_app
 from shop.config import Settings
 from shop.db.engine import Database
-from shop.models import Order, OrderItem, Product, SellerMonthlyStat, StripeEvent, User
+from shop.models import (
+    Order,
+    OrderItem,
+    Product,
+    SellerMonthlyStat,
+    SellerMonthlyTotal,
+    StripeEvent,
+    User,
+)
 from tests.catalog.factories import make_account, make_product
 
 
@@ -80,9 +88,8 @@ class Live:
             seller_items = select(OrderItem.order_id).where(OrderItem.seller_id.in_(self.users))
             await session.execute(delete(Order).where(Order.id.in_(seller_items)))
             await session.execute(delete(Order).where(Order.customer_id.in_(self.users)))
-            await session.execute(
-                delete(SellerMonthlyStat).where(SellerMonthlyStat.seller_id.in_(self.users))
-            )
+            for rollup in (SellerMonthlyStat, SellerMonthlyTotal):
+                await session.execute(delete(rollup).where(rollup.seller_id.in_(self.users)))
             await session.execute(delete(Product).where(Product.seller_id.in_(self.users)))
             await session.execute(delete(User).where(User.id.in_(self.users)))
             await session.execute(delete(StripeEvent).where(StripeEvent.id.in_(self.events)))

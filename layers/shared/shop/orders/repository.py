@@ -202,10 +202,10 @@ class OrderRepository:
         rows = await self.session.execute(
             query.order_by(Order.created_at.desc(), OrderItem.id.desc()).limit(limit)
         )
-        return [SellerLine(item, order) for item, order in rows.tuples()]
+        return [SellerLine(item, order) for item, order in rows]
 
     async def seller_emails(self, seller_ids: Sequence[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:
         rows = await self.session.execute(
             select(User.id, User.email).where(User.id.in_(seller_ids), User.deleted_at.is_(None))
         )
-        return list(rows.tuples())
+        return [(seller_id, email) for seller_id, email in rows]

@@ -183,7 +183,7 @@ class StripeGateway:
         intent = await self._call(
             "payment_intent_retrieve", lambda c: c.v1.payment_intents.retrieve(payment_intent)
         )
-        order_id = (intent.get("metadata") or {}).get("order_id")
+        order_id = (intent.to_dict().get("metadata") or {}).get("order_id")
         return str(order_id) if order_id else None
 
     async def _call(self, operation: str, call: Callable[[StripeClient], Any]) -> Any:
