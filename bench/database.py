@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from devstack import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DATABASE = "facet_bench"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "facet_bench")
 
 
 @dataclass(frozen=True, slots=True)
