@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,6 +49,12 @@ def created_session(emulator: StripeEmulator, order_id: str) -> dict[str, Any]:
     ]
     assert calls, "a Checkout Session was created for the order"
     return calls[-1].params
+
+
+@pytest.fixture
+async def ring(session: AsyncSession, settings: Settings) -> Product:
+    """An active product (5 in stock) of a fresh seller."""
+    return await make_product(session, await make_account(session, settings))
 
 
 async def stock(session: AsyncSession, product: Product) -> int:
@@ -144,11 +151,8 @@ async def test_pay_02_quantities_outside_1_to_100_and_more_than_50_lines_are_422
 
 
 async def test_checkout_without_an_idempotency_key_is_422(
-    client: httpx.AsyncClient, session: AsyncSession, settings: Settings
+    client: httpx.AsyncClient, ring: Product
 ) -> None:
-    seller = await make_account(session, settings)
-    ring = await make_product(session, seller)
-
     response = await client.post(CHECKOUT, json={"items": [line(ring)]})
 
     assert response.status_code == 422
@@ -194,11 +198,9 @@ async def test_a_cart_mixing_currencies_is_refused(
 async def test_pay_03_pay_04_the_same_idempotency_key_returns_the_same_order_and_session(
     client: httpx.AsyncClient,
     session: AsyncSession,
-    settings: Settings,
+    ring: Product,
     stripe_emulator: StripeEmulator,
 ) -> None:
-    seller = await make_account(session, settings)
-    ring = await make_product(session, seller, stock=5)
     same = key()
 
     first = await checkout(client, [line(ring, 2)], same)
@@ -238,14 +240,8 @@ async def test_the_same_key_of_another_buyer_is_another_order(
 
 
 async def test_pay_05_metadata_holds_only_the_order_id_within_stripe_limits(
-    client: httpx.AsyncClient,
-    session: AsyncSession,
-    settings: Settings,
-    stripe_emulator: StripeEmulator,
+    client: httpx.AsyncClient, ring: Product, stripe_emulator: StripeEmulator
 ) -> None:
-    seller = await make_account(session, settings)
-    ring = await make_product(session, seller)
-
     response = await checkout(client, [line(ring)])
 
     order_id = response.json()["order_id"]
@@ -262,12 +258,9 @@ async def test_pay_05_metadata_holds_only_the_order_id_within_stripe_limits(
 async def test_pay_06_the_session_expires_30_minutes_out_and_the_hold_outlives_it(
     client: httpx.AsyncClient,
     session: AsyncSession,
-    settings: Settings,
+    ring: Product,
     stripe_emulator: StripeEmulator,
 ) -> None:
-    seller = await make_account(session, settings)
-    ring = await make_product(session, seller)
-
     response = await checkout(client, [line(ring)])
 
     order = await session.get(Order, uuid.UUID(response.json()["order_id"]))
@@ -281,11 +274,9 @@ async def test_pay_06_the_session_expires_30_minutes_out_and_the_hold_outlives_i
 async def test_a_stripe_outage_is_a_clean_502_and_the_hold_is_left_to_the_sweeper(
     client: httpx.AsyncClient,
     session: AsyncSession,
-    settings: Settings,
+    ring: Product,
     stripe_emulator: StripeEmulator,
 ) -> None:
-    seller = await make_account(session, settings)
-    ring = await make_product(session, seller, stock=3)
     same = key()
 
     with stripe_emulator.outage():
@@ -300,4 +291,4 @@ async def test_a_stripe_outage_is_a_clean_502_and_the_hold_is_left_to_the_sweepe
     assert order.stock_held
     assert order.reserved_until is not None
     assert retried.status_code == 200
-    assert await stock(session, ring) == 2
+    assert await stock(session, ring) == 4

@@ -11,47 +11,29 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.config import Settings
-from shop.models import Order, OrderItem, Product, User
+from shop.models import Order, Product, User
 from tests.catalog.factories import log_in, make_account, make_product
 from tests.conftest import api_client
+from tests.stats.factories import pay_order
 
 ADDRESS = {"line1": "3 Quay Street", "city": "Galway", "postal_code": "H91", "country": "IE"}
 
 
 async def make_order(
     session: AsyncSession,
+    settings: Settings,
     buyer: User | None,
     lines: list[tuple[Product, int]],
     *,
     status: str = "paid",
     minutes_ago: int = 0,
 ) -> Order:
+    """A paid order (as the webhook records it), then given its buyer, address and status."""
     created = datetime.now(UTC) - timedelta(minutes=minutes_ago)
-    order = Order(
-        id=uuid.uuid4(),
-        customer_id=buyer.id if buyer else None,
-        email=buyer.email if buyer else "guest@example.com",
-        status=status,
-        amount_total=sum(p.price_cents * q for p, q in lines),
-        currency="EUR",
-        shipping_name="Nora Barnacle",
-        shipping_address=ADDRESS,
-        created_at=created,
-        paid_at=created if status == "paid" else None,
-    )
-    session.add(order)
-    await session.flush()
-    for product, quantity in lines:
-        session.add(
-            OrderItem(
-                order_id=order.id,
-                product_id=product.id,
-                seller_id=product.seller_id,
-                product_name=product.name,
-                unit_price_cents=product.price_cents,
-                quantity=quantity,
-            )
-        )
+    order = await pay_order(session, settings, lines, paid_at=created)
+    order.customer_id = buyer.id if buyer else None
+    order.status, order.created_at = status, created
+    order.shipping_name, order.shipping_address = "Nora Barnacle", ADDRESS
     await session.flush()
     return order
 
@@ -63,8 +45,10 @@ async def test_a_buyer_lists_and_opens_only_their_own_orders(
     ring = await make_product(session, seller)
     buyer = await make_account(session, settings, role="customer")
     stranger = await make_account(session, settings, role="customer")
-    mine = [await make_order(session, buyer, [(ring, 1)], minutes_ago=m) for m in (3, 2, 1)]
-    theirs = await make_order(session, stranger, [(ring, 2)])
+    mine = [
+        await make_order(session, settings, buyer, [(ring, 1)], minutes_ago=m) for m in (3, 2, 1)
+    ]
+    theirs = await make_order(session, settings, stranger, [(ring, 2)])
 
     async with api_client(app) as client:
         await log_in(client, buyer)
@@ -97,9 +81,9 @@ async def test_a_seller_sees_paid_lines_of_their_own_products_with_the_shipping_
     rival = await make_account(session, settings)
     ring = await make_product(session, seller, name="Claddagh ring")
     theirs = await make_product(session, rival, name="Rival pendant")
-    paid = await make_order(session, None, [(ring, 2), (theirs, 1)])
-    await make_order(session, None, [(ring, 1)], status="pending")
-    await make_order(session, None, [(ring, 1)], status="refunded")
+    paid = await make_order(session, settings, None, [(ring, 2), (theirs, 1)])
+    await make_order(session, settings, None, [(ring, 1)], status="pending")
+    await make_order(session, settings, None, [(ring, 1)], status="refunded")
 
     async with api_client(app) as client:
         await log_in(client, seller)

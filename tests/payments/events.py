@@ -114,3 +114,13 @@ async def placed_order(
         )
     assert response.status_code == 200, response.text
     return await live.order(response.json()["order_id"])
+
+
+async def released_order(live: Live, webhook: FunctionContainer, stock: int) -> tuple[Any, Order]:
+    """A product and an order for all its stock whose hold an expired event gave back, while
+    its Stripe session is still open at the emulator (a payment can still arrive)."""
+    _, product = await live.seller_with_product(stock=stock)
+    order = await placed_order(live, [(product, stock)])
+    assert order.stripe_session_id is not None
+    deliver(webhook, event("checkout.session.expired", session_object(order)), live=live)
+    return product, order

@@ -24,6 +24,7 @@ from tests.payments.events import (
     deliver,
     event,
     placed_order,
+    released_order,
     session_object,
     sign,
 )
@@ -163,11 +164,9 @@ async def test_wh_07_a_refund_delivered_before_completion_leaves_the_order_refun
 async def test_inv_05_a_payment_after_the_hold_was_released_retakes_the_stock(
     live: Live, stripe_webhook: FunctionContainer, stripe_emulator: StripeEmulator
 ) -> None:
-    _, ring = await live.seller_with_product(stock=2)
-    order = await placed_order(live, [(ring, 2)])
-    assert order.stripe_session_id is not None
-    deliver(stripe_webhook, event("checkout.session.expired", session_object(order)), live=live)
+    ring, order = await released_order(live, stripe_webhook, stock=2)
     released = await live.stock(ring)
+    assert order.stripe_session_id is not None
 
     stripe_emulator.pay(order.stripe_session_id)
     stripe_emulator.wait_for_deliveries()
@@ -180,10 +179,8 @@ async def test_inv_05_a_payment_after_the_hold_was_released_retakes_the_stock(
 async def test_inv_05_a_late_payment_for_sold_out_stock_is_refunded_automatically(
     live: Live, stripe_webhook: FunctionContainer, stripe_emulator: StripeEmulator
 ) -> None:
-    _, ring = await live.seller_with_product(stock=2)
-    order = await placed_order(live, [(ring, 2)])
+    ring, order = await released_order(live, stripe_webhook, stock=2)
     assert order.stripe_session_id is not None
-    deliver(stripe_webhook, event("checkout.session.expired", session_object(order)), live=live)
     async with AsyncSession(live.engine) as session, session.begin():
         await session.execute(text("UPDATE products SET stock = 1 WHERE id = :id"), {"id": ring.id})
     buyer = fresh_address("late")

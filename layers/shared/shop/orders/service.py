@@ -17,7 +17,6 @@ from shop.models import Order, OrderItem, User
 from shop.observability import get_logger
 from shop.orders.repository import OrderRepository
 from shop.orders.schemas import (
-    OrderLineRead,
     OrderPage,
     OrderRead,
     PageQuery,
@@ -219,19 +218,8 @@ def _after(query: PageQuery) -> tuple[datetime, uuid.UUID] | None:
 
 
 def _read(order: Order, lines: list[OrderItem]) -> OrderRead:
-    return OrderRead(
-        id=order.id,
-        status=order.status,
-        amount_total=order.amount_total,
-        amount_refunded=order.amount_refunded,
-        currency=order.currency,
-        email=order.email,
-        shipping_name=order.shipping_name,
-        shipping_address=order.shipping_address,
-        created_at=order.created_at,
-        paid_at=order.paid_at,
-        items=[OrderLineRead.model_validate(line) for line in lines],
-    )
+    fields = {name: getattr(order, name) for name in OrderRead.model_fields if name != "items"}
+    return OrderRead.model_validate({**fields, "items": lines})
 
 
 def _log(event: str, order: Order, **extra: Any) -> None:
