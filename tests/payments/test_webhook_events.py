@@ -303,6 +303,7 @@ async def test_expired_and_async_failed_release_the_hold_once(
     _, ring = await live.seller_with_product(stock=4)
     abandoned = await placed_order(live, [(ring, 1)])
     failed = await placed_order(live, [(ring, 2)])
+    buyer = fresh_address("declined")
 
     for _ in range(2):  # two distinct events each: the second finds no hold left
         deliver(
@@ -310,10 +311,39 @@ async def test_expired_and_async_failed_release_the_hold_once(
         )
         deliver(
             stripe_webhook,
-            event("checkout.session.async_payment_failed", session_object(failed)),
+            event("checkout.session.async_payment_failed", session_object(failed, email=buyer)),
             live=live,
         )
 
     assert (await live.order(abandoned.id)).status == "expired"
     assert (await live.order(failed.id)).status == "payment_failed"
     assert await live.stock(ring) == 4
+    [notice] = sent_mail(buyer)
+    assert "not paid" in notice["subject"]
+
+
+async def test_inv_06_the_order_is_the_snapshot_taken_at_checkout(
+    live: Live, stripe_webhook: FunctionContainer
+) -> None:
+    seller, ring = await live.seller_with_product(name="Opal ring", stock=3, price_cents=3_000)
+    order = await placed_order(live, [(ring, 1)])
+    async with AsyncSession(live.engine) as session, session.begin():
+        await session.execute(
+            text("UPDATE products SET name = 'Renamed', price_cents = 9000 WHERE id = :id"),
+            {"id": ring.id},
+        )
+    repriced = await placed_order(live, [(ring, 1)])
+
+    deliver(stripe_webhook, event(COMPLETED, session_object(order)), live=live)
+    deliver(
+        stripe_webhook,
+        event(COMPLETED, session_object(repriced, amount_total=order.amount_total)),
+        live=live,
+    )
+
+    paid = await live.order(order.id)
+    assert (paid.status, paid.amount_total) == ("paid", 3_000)
+    assert (await live.order(repriced.id)).status == "needs_review"
+    [to_seller] = sent_mail(seller.email)
+    assert "Opal ring" in to_seller["body"]
+    assert "Renamed" not in to_seller["body"]

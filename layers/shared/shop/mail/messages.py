@@ -158,6 +158,15 @@ def order_refunded_unavailable(order_ref: str, total_cents: int, currency: str) 
     )
 
 
+def order_payment_failed(order_ref: str) -> Message:
+    return _compose(
+        f"Your {SHOP_NAME} order {order_ref} was not paid",
+        "Hi,",
+        "Your payment for this order did not go through, so the order was cancelled and nothing "
+        "will be shipped. You have not been charged. You are welcome to order again.",
+    )
+
+
 def _order_lines(lines: list[OrderLine], currency: str) -> list[str]:
     return [
         f"{quantity} x {name}, {money(price, currency)} each" for name, quantity, price in lines

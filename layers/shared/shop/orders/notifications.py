@@ -55,3 +55,9 @@ def refunded_unavailable(order: Order) -> list[Outgoing]:
         order_reference(order), order.amount_total, order.currency
     )
     return [Outgoing(order.email, message)]
+
+
+def payment_failed(order: Order) -> list[Outgoing]:
+    if not order.email:
+        return []
+    return [Outgoing(order.email, messages.order_payment_failed(order_reference(order)))]

@@ -198,7 +198,9 @@ async def _expired(ctx: _Context, order: Order, obj: dict[str, Any]) -> None:
 
 
 async def _async_failed(ctx: _Context, order: Order, obj: dict[str, Any]) -> None:
-    await orders_service.release_hold(ctx.session, order, "payment_failed", ctx.now)
+    orders_service.attach_checkout(order, obj, ctx.now)
+    if await orders_service.release_hold(ctx.session, order, "payment_failed", ctx.now):
+        ctx.mails += notifications.payment_failed(order)
 
 
 async def _refunded(ctx: _Context, order: Order, obj: dict[str, Any]) -> None:
