@@ -31,6 +31,7 @@ COLD_START: tuple[ColdStartTarget, ...] = (
     ColdStartTarget("functions.api.handler", max_ratio=1.5),
     ColdStartTarget("functions.thumbnailer.handler", forbid_fastapi=True),
     ColdStartTarget("functions.stripe_webhook.handler", forbid_fastapi=True),
+    ColdStartTarget("functions.reservation_sweeper.handler", forbid_fastapi=True),
 )
 
 BENCH_ORIGIN = "https://shop.bench.test"

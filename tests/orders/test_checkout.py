@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devstack.stripe_emulator import StripeEmulator
@@ -292,3 +293,26 @@ async def test_a_stripe_outage_is_a_clean_502_and_the_hold_is_left_to_the_sweepe
     assert order.reserved_until is not None
     assert retried.status_code == 200
     assert await stock(session, ring) == 4
+
+
+async def test_an_idempotency_key_older_than_its_lifetime_starts_a_new_order(
+    client: httpx.AsyncClient, session: AsyncSession, ring: Product, settings: Settings
+) -> None:
+    same = key()
+
+    async def age_key(seconds: int) -> None:
+        await session.execute(
+            update(CheckoutRequest)
+            .where(CheckoutRequest.key == same)
+            .values(created_at=CheckoutRequest.created_at - timedelta(seconds=seconds))
+        )
+
+    first = await checkout(client, [line(ring)], same)
+    await age_key(settings.checkout_idempotency_ttl_seconds - 60)
+    replayed = await checkout(client, [line(ring)], same)
+    await age_key(120)
+    renewed = await checkout(client, [line(ring)], same)
+
+    assert first.status_code == replayed.status_code == renewed.status_code == 200
+    assert replayed.json() == first.json()
+    assert renewed.json()["order_id"] != first.json()["order_id"]

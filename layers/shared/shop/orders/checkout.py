@@ -69,16 +69,18 @@ async def start(
     scope = f"user:{buyer.id}" if buyer else GUEST_SCOPE
     digest = request_hash(cart)
     fresh_after = now - timedelta(seconds=settings.checkout_idempotency_ttl_seconds)
-    existing = await repo.checkout_request(scope, key, fresh_after)
+    existing = await repo.checkout_request(scope, key)
+    if existing is not None and existing.created_at <= fresh_after:
+        await repo.forget_checkout_request(existing)  # past its lifetime: a new request
+        existing = None
     if existing is None:
-        await repo.forget_checkout_request(scope, key, fresh_after)
         try:
             async with session.begin_nested():
                 order, items = await _place(repo, settings, buyer, cart, now)
                 if not await repo.claim_checkout_request(scope, key, digest, order.id, now):
                     raise _KeyTaken
         except _KeyTaken:
-            existing = await repo.checkout_request(scope, key, fresh_after)
+            existing = await repo.checkout_request(scope, key)
         else:
             return PendingCheckout(order, items, buyer.email if buyer else None)
     if existing is None or existing.request_hash != digest:
@@ -147,16 +149,11 @@ async def open_payment(
 ) -> CheckoutRead:
     """The Checkout Session URL of a committed pending order (created once per order)."""
     order = pending.order
-    if order.checkout_url is None:
-        if not order.stock_held:
-            raise CheckoutClosed("This checkout has ended; please start a new one")
-        created = await gateway.create_checkout_session(
-            order, pending.items, pending.customer_email
-        )
-        locked = await OrderRepository(session).lock(order.id)
-        assert locked is not None
-        locked.stripe_session_id, locked.checkout_url = created.id, created.url
-        await session.flush()
-        order = locked
-    assert order.checkout_url is not None
-    return CheckoutRead(order_id=order.id, checkout_url=order.checkout_url)
+    if order.checkout_url is not None:
+        return CheckoutRead(order_id=order.id, checkout_url=order.checkout_url)
+    if not order.stock_held:
+        raise CheckoutClosed("This checkout has ended; please start a new one")
+    created = await gateway.create_checkout_session(order, pending.items, pending.customer_email)
+    # A concurrent twin got the same Session from Stripe (same idempotency key): same values.
+    await OrderRepository(session).set_checkout_session(order.id, created.id, created.url)
+    return CheckoutRead(order_id=order.id, checkout_url=created.url)

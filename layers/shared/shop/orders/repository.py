@@ -38,16 +38,8 @@ class OrderRepository:
 
     # --- Idempotency-Key store (PAY-04)
 
-    async def checkout_request(
-        self, scope: str, key: str, fresh_after: datetime
-    ) -> CheckoutRequest | None:
-        return await self.session.scalar(
-            select(CheckoutRequest).where(
-                CheckoutRequest.scope == scope,
-                CheckoutRequest.key == key,
-                CheckoutRequest.created_at > fresh_after,
-            )
-        )
+    async def checkout_request(self, scope: str, key: str) -> CheckoutRequest | None:
+        return await self.session.get(CheckoutRequest, (scope, key))
 
     async def claim_checkout_request(
         self, scope: str, key: str, request_hash: str, order_id: uuid.UUID, now: datetime
@@ -70,14 +62,9 @@ class OrderRepository:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    async def forget_checkout_request(self, scope: str, key: str, before: datetime) -> None:
-        await self.session.execute(
-            delete(CheckoutRequest).where(
-                CheckoutRequest.scope == scope,
-                CheckoutRequest.key == key,
-                CheckoutRequest.created_at <= before,
-            )
-        )
+    async def forget_checkout_request(self, request: CheckoutRequest) -> None:
+        await self.session.delete(request)
+        await self.session.flush()
 
     # --- stock (INV-01, INV-02): conditional updates, callers go in product-id order
 
@@ -127,6 +114,13 @@ class OrderRepository:
     def add(self, order: Order, items: Sequence[OrderItem]) -> None:
         self.session.add(order)
         self.session.add_all(items)
+
+    async def set_checkout_session(self, order_id: uuid.UUID, session_id: str, url: str) -> None:
+        await self.session.execute(
+            update(Order)
+            .where(Order.id == order_id)
+            .values(stripe_session_id=session_id, checkout_url=url)
+        )
 
     async def get(self, order_id: uuid.UUID) -> Order | None:
         return await self.session.get(Order, order_id)

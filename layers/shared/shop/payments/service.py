@@ -3,6 +3,7 @@ order in one transaction, so any number of repeats, in any order, has one effect
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Awaitable, Callable
@@ -116,7 +117,9 @@ async def handle(
             "webhook failed", extra={"event": "webhook_failed", "error": type(exc).__name__, **log}
         )
         return WebhookResult(503, {"error": "retry_later", "detail": "Please retry"})
-    await deliver(get_mail_sender(settings), mails)
+    # Each mail on its own: the buyer's and every seller's go out at once, not one by one.
+    sender = get_mail_sender(settings)
+    await asyncio.gather(*(deliver(sender, [mail]) for mail in mails))
     get_logger().info(
         "webhook processed", extra={"event": "webhook_processed", "applied": applied, **log}
     )
