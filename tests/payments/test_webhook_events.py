@@ -347,3 +347,22 @@ async def test_inv_06_the_order_is_the_snapshot_taken_at_checkout(
     [to_seller] = sent_mail(seller.email)
     assert "Opal ring" in to_seller["body"]
     assert "Renamed" not in to_seller["body"]
+
+
+async def test_events_that_lead_to_no_order_of_ours_are_200_and_change_nothing(
+    live: Live, stripe_webhook: FunctionContainer
+) -> None:
+    _, ring = await live.seller_with_product(stock=2)
+    order = await placed_order(live, [(ring, 1)])
+    other_session = session_object(order) | {"id": "cs_test_not_this_orders_session"}
+    stranger = charge_object("pi_unknown_to_stripe_and_us", 1_000, 1_000, "EUR")
+
+    answers = [
+        deliver(stripe_webhook, event(COMPLETED, other_session), live=live),
+        deliver(stripe_webhook, event("charge.refunded", stranger), live=live),
+    ]
+
+    assert [a["statusCode"] for a in answers] == [200, 200]
+    unchanged = await live.order(order.id)
+    assert (unchanged.status, unchanged.stock_held) == ("pending", True)
+    assert await live.stock(ring) == 1

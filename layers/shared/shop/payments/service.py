@@ -146,6 +146,12 @@ async def _apply(
                 extra={"event": "webhook_unknown_order", "stripe_event_id": event["id"]},
             )
             return True, []
+        if _other_session(order, obj):
+            get_logger().warning(
+                "webhook session does not match the order",
+                extra={"event": "webhook_session_mismatch", "stripe_event_id": event["id"]},
+            )
+            return True, []
         context = _Context(session, settings, gateway, now)
         await handler(context, order, obj)
         return True, context.mails
@@ -171,6 +177,15 @@ async def _order_id(
         return uuid.UUID(str(raw)) if raw else None
     except ValueError:
         return None
+
+
+def _other_session(order: Order, obj: dict[str, Any]) -> bool:
+    """A Checkout Session event naming this order but not the session it was given."""
+    return (
+        obj.get("object") == "checkout.session"
+        and order.stripe_session_id is not None
+        and obj.get("id") != order.stripe_session_id
+    )
 
 
 def _amount_matches(order: Order, obj: dict[str, Any]) -> bool:

@@ -156,15 +156,11 @@ class StripeGateway:
 
     async def expire_session(self, session_id: str) -> None:
         """Ask Stripe to end a session whose hold is gone; one already ended is fine."""
-        import stripe
-
-        try:
-            await self._call(
-                "checkout_session_expire", lambda c: c.v1.checkout.sessions.expire(session_id)
-            )
-        except PaymentProviderError as exc:
-            if not isinstance(exc.__cause__, stripe.InvalidRequestError):
-                raise
+        await self._call(
+            "checkout_session_expire",
+            lambda c: c.v1.checkout.sessions.expire(session_id),
+            refused_ok=True,
+        )
 
     async def refund(self, order_id: str, payment_intent: str) -> str:
         """Refund the whole payment, idempotent per order (INV-05); the refund id."""
@@ -181,17 +177,32 @@ class StripeGateway:
         """The order a PaymentIntent belongs to (its metadata), for refunds that arrive before
         the completed event told us the PaymentIntent."""
         intent = await self._call(
-            "payment_intent_retrieve", lambda c: c.v1.payment_intents.retrieve(payment_intent)
+            "payment_intent_retrieve",
+            lambda c: c.v1.payment_intents.retrieve(payment_intent),
+            refused_ok=True,
         )
+        if intent is None:  # not one of ours (another integration on the account)
+            return None
         order_id = (intent.to_dict().get("metadata") or {}).get("order_id")
         return str(order_id) if order_id else None
 
-    async def _call(self, operation: str, call: Callable[[StripeClient], Any]) -> Any:
+    async def _call(
+        self, operation: str, call: Callable[[StripeClient], Any], *, refused_ok: bool = False
+    ) -> Any:
+        """The call's result; None when Stripe refused the request itself (4xx: unknown object,
+        session already ended) and `refused_ok`. Anything else is PaymentProviderError."""
         import stripe
 
         client = self._stripe()
         try:
             return await asyncio.to_thread(call, client)
+        except stripe.InvalidRequestError:
+            if not refused_ok:
+                raise PaymentProviderError() from None
+            get_logger().info(
+                "stripe refused", extra={"event": "stripe_refused", "operation": operation}
+            )
+            return None
         except stripe.StripeError as exc:
             get_logger().error(
                 "stripe call failed",
