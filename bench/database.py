@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from devstack import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
+# Recreated by every run: developers benchmarking side by side on one server each set their own.
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "facet_bench")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from sqlalchemy import NullPool, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from bench import catalog_data, payments_data
+from bench import catalog_data, payments_data, stats_data
 from bench.coldstart import ColdStartTarget
 from bench.database import BenchContext, Dataset
 from bench.latency import Budget, EventFactory, Scenario
@@ -91,6 +91,11 @@ DATASETS: tuple[Dataset, ...] = (
         "catalog_100k",
         "100k products, 500 sellers, 20 categories (bench/catalog_data.py)",
         catalog_data.seed,
+    ),
+    Dataset(
+        "orders_1m",
+        "1M order lines in 400k paid orders over the catalog's 500 sellers (bench/stats_data.py)",
+        stats_data.seed,
     ),
 )
 
@@ -324,6 +329,28 @@ def _product_detail(context: BenchContext) -> EventFactory:
     return lambda index: query_event(f"{PRODUCTS}/{ids[index % len(ids)]}")
 
 
+def _seller_stats(path: str, queries: Sequence[Query]) -> Callable[[BenchContext], EventFactory]:
+    """Signed-in busy sellers in turn, each asking for `queries` in turn."""
+
+    def events(context: BenchContext) -> EventFactory:
+        cookies = asyncio.run(stats_data.seller_cookies(context))
+
+        def event(index: int) -> dict[str, Any]:
+            seller_event = query_event(path, queries[index % len(queries)])
+            seller_event["cookies"] = [cookies[index % len(cookies)]]
+            return seller_event
+
+        return event
+
+    return events
+
+
+_MONTHS = stats_data.recent_months(36)
+STATS_MONTH_QUERIES: tuple[Query, ...] = tuple((("month", m),) for m in _MONTHS[:12])
+STATS_SERIES_QUERIES: tuple[Query, ...] = ((("from", _MONTHS[11]), ("to", _MONTHS[0])),)
+STATS_EXPORT_QUERIES: tuple[Query, ...] = ((("from", _MONTHS[35]), ("to", _MONTHS[0])),)
+ORDERS = ("catalog_100k", "orders_1m")
+
 CATALOG = ("catalog_100k",)
 # The facets budget is the catalog issue's, not ARCHITECTURE.md's.
 FACETS_TARGET = "catalog issue (docs/benchmarks.md)"
@@ -469,6 +496,27 @@ SCENARIOS: tuple[Scenario, ...] = (
         budget=Budget(p50_ms=2),
         events=_product_detail,
         datasets=CATALOG,
+    ),
+    Scenario(
+        name="seller_stats_month",
+        description="GET /api/v1/seller/stats?month=: 20 busy sellers x the last 12 months in turn",
+        budget=Budget(p50_ms=5),
+        events=_seller_stats("/api/v1/seller/stats", STATS_MONTH_QUERIES),
+        datasets=ORDERS,
+    ),
+    Scenario(
+        name="seller_stats_series",
+        description="GET /api/v1/seller/stats/series: the last 12 months, 20 sellers in turn",
+        budget=Budget(p50_ms=5, source="stats issue (docs/benchmarks.md)"),
+        events=_seller_stats("/api/v1/seller/stats/series", STATS_SERIES_QUERIES),
+        datasets=ORDERS,
+    ),
+    Scenario(
+        name="seller_stats_export",
+        description="GET /api/v1/seller/stats/export.csv: 36 months, 20 sellers in turn",
+        budget=Budget(p99_ms=50, source="stats issue (docs/benchmarks.md)"),
+        events=_seller_stats("/api/v1/seller/stats/export.csv", STATS_EXPORT_QUERIES),
+        datasets=ORDERS,
     ),
     *PAYMENT_SCENARIOS,
 )

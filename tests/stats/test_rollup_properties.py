@@ -13,9 +13,17 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.config import Settings
-from shop.models import Order, Product, SellerMonthlyStat, SellerMonthlyTotal
+from shop.models import (
+    Category,
+    Order,
+    Product,
+    ProductCategory,
+    SellerMonthlyCategoryStat,
+    SellerMonthlyStat,
+    SellerMonthlyTotal,
+)
 from shop.stats import service as stats_service
-from tests.catalog.factories import make_account, make_product
+from tests.catalog.factories import make_account, make_category, make_product
 from tests.catalog.test_list_properties import examples, rolled_back
 from tests.stats.factories import pay_order, refund
 
@@ -55,16 +63,32 @@ refunds = st.builds(Refund, st.integers(0, 100), st.floats(0.01, 1.0), moments)
 
 async def rollups(session: AsyncSession, products: list[Product]) -> tuple[object, ...]:
     """Every rollup row and the products' units_sold, as comparable values."""
-    stats = await session.execute(
-        select(SellerMonthlyStat.__table__).order_by(*SellerMonthlyStat.__table__.primary_key)
-    )
-    totals = await session.execute(
-        select(SellerMonthlyTotal.__table__).order_by(*SellerMonthlyTotal.__table__.primary_key)
-    )
+    stats = await session.execute(select(SellerMonthlyStat.__table__))
+    categories = await session.execute(select(SellerMonthlyCategoryStat.__table__))
+    totals = await session.execute(select(SellerMonthlyTotal.__table__))
     sold = await session.execute(
         select(Product.id, Product.units_sold).where(Product.id.in_([p.id for p in products]))
     )
-    return (sorted(map(tuple, stats)), sorted(map(tuple, totals)), sorted(map(tuple, sold)))
+    return tuple(sorted(map(tuple, rows)) for rows in (stats, categories, totals, sold))
+
+
+async def per_category_from_products(session: AsyncSession) -> list[tuple[object, ...]]:
+    """The category rollup as the product rows say it must be (categories did not change)."""
+    stat = SellerMonthlyStat
+    rows = await session.execute(
+        select(
+            stat.seller_id,
+            stat.month,
+            ProductCategory.category_id,
+            stat.currency,
+            func.sum(stat.units_sold),
+            func.sum(stat.gross_cents),
+            func.sum(stat.refunded_cents),
+        )
+        .join(ProductCategory, ProductCategory.product_id == stat.product_id)
+        .group_by(stat.seller_id, stat.month, ProductCategory.category_id, stat.currency)
+    )
+    return sorted(tuple(row) for row in rows)
 
 
 @examples
@@ -78,8 +102,14 @@ async def test_rollups_equal_a_rebuild_from_the_orders_and_money_adds_up(
     store = settings.model_copy(update={"store_timezone": timezone})
     async with rolled_back(session):
         sellers = [await make_account(session, settings) for _ in range(2)]
+        rings, gifts = await make_category(session), await make_category(session)
+        # In no category, in one, in the other, in both.
+        shelves: list[list[Category]] = [[], [rings], [gifts], [rings, gifts]]
         products = [
-            await make_product(session, sellers[i % 2], price_cents=PRICES[i % 3]) for i in range(4)
+            await make_product(
+                session, sellers[i % 2], price_cents=PRICES[i % 3], categories=shelves[i]
+            )
+            for i in range(4)
         ]
         orders: list[Order] = []
         sellers_per_order: list[int] = []
@@ -97,6 +127,7 @@ async def test_rollups_equal_a_rebuild_from_the_orders_and_money_adds_up(
                     await refund(session, store, order, cents, at)
 
         kept = await rollups(session, products)
+        by_category = await per_category_from_products(session)
         await stats_service.rebuild(session, store)
         rebuilt = await rollups(session, products)
 
@@ -111,6 +142,7 @@ async def test_rollups_equal_a_rebuild_from_the_orders_and_money_adds_up(
         ).one()
 
     assert kept == rebuilt
+    assert kept[1] == by_category
     assert gross == sum(o.amount_total for o in orders)
     assert refunded == sum(o.amount_refunded for o in orders)
     # An order counts once for each seller with a line in it.

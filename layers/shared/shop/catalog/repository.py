@@ -393,14 +393,18 @@ class CatalogRepository:
             )
 
     async def recount_units_sold(self) -> None:
-        """Every product's units_sold recounted from the lines of paid orders."""
-        sold = (
+        """Every product's units_sold recounted from the lines of paid orders; only products
+        whose count changes are written."""
+        sold = func.coalesce(
             select(func.sum(OrderItem.quantity))
             .join(Order, Order.id == OrderItem.order_id)
             .where(OrderItem.product_id == Product.id, Order.paid_at.is_not(None))
-            .scalar_subquery()
+            .scalar_subquery(),
+            0,
         )
-        await self.session.execute(update(Product).values(units_sold=func.coalesce(sold, 0)))
+        await self.session.execute(
+            update(Product).where(Product.units_sold.is_distinct_from(sold)).values(units_sold=sold)
+        )
 
     async def delete_product(self, product: Product) -> None:
         await self.session.delete(product)

@@ -11,6 +11,7 @@ from shop.models.product import Product
 from shop.models.product_category import ProductCategory
 from shop.models.product_image import ProductImage
 from shop.models.rate_limit import RateLimit
+from shop.models.seller_monthly_category_stat import SellerMonthlyCategoryStat
 from shop.models.seller_monthly_stat import SellerMonthlyStat
 from shop.models.seller_monthly_total import SellerMonthlyTotal
 from shop.models.session import Session
@@ -29,6 +30,7 @@ __all__ = [
     "ProductCategory",
     "ProductImage",
     "RateLimit",
+    "SellerMonthlyCategoryStat",
     "SellerMonthlyStat",
     "SellerMonthlyTotal",
     "Session",

@@ -49,12 +49,12 @@ async def record_order_paid(session: AsyncSession, order: Order, settings: Setti
     repo = StatsRepository(session)
     sales = await repo.order_sales(order.id)
     month = month_of(order.paid_at, settings.store_zone)
-    await repo.add_to_products(
-        [
-            _product_row(sale, month, order.currency, units_sold=sale.units, gross_cents=sale.cents)
-            for sale in sales
-        ]
-    )
+    product_rows = [
+        _product_row(sale, month, order.currency, units_sold=sale.units, gross_cents=sale.cents)
+        for sale in sales
+    ]
+    await repo.add_to_products(product_rows)
+    await _add_to_categories(repo, sales, product_rows)
     await repo.add_to_totals(
         [
             _total_row(
@@ -88,12 +88,12 @@ async def _apply_refund(
 ) -> None:
     sales = await repo.order_sales(order_id)
     shares = allocate(amount, [sale.cents for sale in sales])
-    await repo.add_to_products(
-        [
-            _product_row(sale, month, currency, units_sold=0, gross_cents=0, refunded_cents=share)
-            for sale, share in zip(sales, shares, strict=True)
-        ]
-    )
+    product_rows = [
+        _product_row(sale, month, currency, units_sold=0, gross_cents=0, refunded_cents=share)
+        for sale, share in zip(sales, shares, strict=True)
+    ]
+    await repo.add_to_products(product_rows)
+    await _add_to_categories(repo, sales, product_rows)
     await repo.add_to_totals(
         [
             _total_row(
@@ -106,6 +106,20 @@ async def _apply_refund(
                 refunded_cents=cents,
             )
             for seller_id, _, cents in _per_seller(sales, shares)
+        ]
+    )
+
+
+async def _add_to_categories(
+    repo: StatsRepository, sales: Sequence[Sale], product_rows: Sequence[dict[str, Any]]
+) -> None:
+    """Each product row again under every category the product is in."""
+    categories = await repo.categories_of([sale.product_id for sale in sales])
+    await repo.add_to_categories(
+        [
+            {**{k: v for k, v in row.items() if k != "product_id"}, "category_id": category_id}
+            for sale, row in zip(sales, product_rows, strict=True)
+            for category_id in categories[sale.product_id]
         ]
     )
 
@@ -201,10 +215,8 @@ async def month_stats(
     session: AsyncSession, settings: Settings, seller_id: uuid.UUID, month_text: str
 ) -> MonthStats:
     month = parse_month(month_text)
-    repo = StatsRepository(session)
-    totals = await repo.month_totals(seller_id, month)
-    products = await repo.month_products(seller_id, month)
-    categories = await repo.month_categories(seller_id, month)
+    found = await StatsRepository(session).month(seller_id, month, settings.stats_best_sellers)
+    totals = found.totals
     return MonthStats(
         month=month_text,
         timezone=settings.store_timezone,
@@ -218,15 +230,15 @@ async def month_stats(
             )
             for t in totals
         ],
-        categories=_category_stats(categories),
-        best_sellers_by_units=_by_units(products, settings.stats_best_sellers),
-        best_sellers_by_income=_by_income(products, settings.stats_best_sellers),
+        categories=_category_stats(found.categories),
+        best_sellers_by_units=_units(found.by_units),
+        best_sellers_by_income=[_income(row) for row in found.by_net if row.gross_cents],
     )
 
 
 def _category_stats(rows: Iterable[CategoryMonth]) -> list[CategoryStats]:
     merged: dict[uuid.UUID, CategoryStats] = {}
-    for row in rows:  # ordered by units; a second currency adds to the first row's entry
+    for row in rows:  # a second currency adds to the same category entry
         entry = merged.setdefault(
             row.category_id,
             CategoryStats(
@@ -238,33 +250,25 @@ def _category_stats(rows: Iterable[CategoryMonth]) -> list[CategoryStats]:
     return sorted(merged.values(), key=lambda c: (-c.units_sold, c.name))
 
 
-def _by_units(rows: Sequence[ProductMonth], limit: int) -> list[ProductUnits]:
+def _units(rows: Iterable[ProductMonth]) -> list[ProductUnits]:
+    """Rows ranked by units; a product sold in two currencies that month has a row in each
+    and is listed once, with the units of its rows among these."""
     units: dict[uuid.UUID, ProductUnits] = {}
     for row in rows:
         entry = units.setdefault(
             row.product_id, ProductUnits(product_id=row.product_id, name=row.name, units_sold=0)
         )
         entry.units_sold += row.units_sold
-    ranked = sorted(units.values(), key=lambda p: (-p.units_sold, p.name, p.product_id))
-    return [p for p in ranked if p.units_sold > 0][:limit]
+    return [p for p in units.values() if p.units_sold > 0]
 
 
-def _by_income(rows: Sequence[ProductMonth], limit: int) -> list[ProductIncome]:
-    per_currency: dict[str, list[ProductIncome]] = defaultdict(list)
-    for row in rows:
-        per_currency[row.currency].append(
-            ProductIncome(
-                **_amounts(row.currency, row.gross_cents, row.refunded_cents).model_dump(),
-                product_id=row.product_id,
-                name=row.name,
-                units_sold=row.units_sold,
-            )
-        )
-    ranked: list[ProductIncome] = []
-    for currency in sorted(per_currency):
-        entries = sorted(per_currency[currency], key=lambda p: (-p.net_cents, p.name, p.product_id))
-        ranked += [p for p in entries if p.gross_cents > 0][:limit]
-    return ranked
+def _income(row: ProductMonth) -> ProductIncome:
+    return ProductIncome(
+        **_amounts(row.currency, row.gross_cents, row.refunded_cents).model_dump(),
+        product_id=row.product_id,
+        name=row.name,
+        units_sold=row.units_sold,
+    )
 
 
 async def series(
