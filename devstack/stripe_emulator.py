@@ -12,7 +12,6 @@ delivers them: never inside the API call that caused them.
 from __future__ import annotations
 
 import contextlib
-import html
 import json
 import queue
 import secrets
@@ -21,13 +20,12 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
 
 import stripe
 
-from devstack.stripe_forms import decode_form
+from devstack.stripe_http import ApiError, handler_for, pay_page_html
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 12111  # stripe-mock's port
@@ -38,15 +36,6 @@ DELIVERY_TIMEOUT_SECONDS = 10.0
 
 # (payload, Stripe-Signature header) -> the webhook's HTTP status.
 Deliver = Callable[[bytes, str], int]
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, kind: str, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.kind, self.code = status, kind, code
-
-    def body(self) -> dict[str, Any]:
-        return {"error": {"type": self.kind, "message": str(self), "code": self.code}}
 
 
 @dataclass
@@ -109,7 +98,7 @@ class StripeEmulator:
         self._outbox: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
         self.failing = False  # tests: every API call answers 500, like a Stripe outage
         self._captured: list[tuple[str, bytes]] | None = None
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server = ThreadingHTTPServer((host, port), handler_for(self))
         self._server.daemon_threads = True
         self.url = f"http://{host}:{self._server.server_address[1]}"
         self._threads = [
@@ -215,7 +204,7 @@ class StripeEmulator:
 
     def pay_page(self, session_id: str) -> str:
         with self._lock:
-            return _pay_page(self._open_session(session_id))
+            return pay_page_html(self._open_session(session_id))
 
     def cancel(self, session_id: str) -> None:
         """End the session unpaid, as the Cancel button does (expired event queued)."""
@@ -396,86 +385,3 @@ class StripeEmulator:
 
 def _new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(12)}"
-
-
-def _pay_page(session: dict[str, Any]) -> str:
-    total = f"{session['amount_total'] / 100:.2f} {session['currency'].upper()}"
-    rows = "".join(
-        f"<li>{int(line['quantity'])} x {html.escape(line['price_data']['product_data']['name'])}"
-        "</li>"
-        for line in session["line_items"]
-    )
-    action = f"/pay/{html.escape(session['id'])}"
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Stripe emulator'
-        f"</title></head><body><h1>Pay {total}</h1><ul>{rows}</ul>"
-        f'<form method="post" action="{action}"><p><label>Email <input name="email" '
-        f'value="{html.escape(session.get("customer_email") or "buyer@example.com")}"></label>'
-        '</p><p><label>Name <input name="name" value="Demo Buyer"></label></p>'
-        '<p><label>Street <input name="line1" value="1 Demo Street"></label></p>'
-        '<p><label>City <input name="city" value="Berlin"></label></p>'
-        '<p><button name="action" value="pay">Pay</button> '
-        '<button name="action" value="cancel">Cancel</button></p></form></body></html>'
-    )
-
-
-def _handler_for(emulator: StripeEmulator) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return  # the app's log is what matters; tests read emulator.calls
-
-        def do_GET(self) -> None:
-            self._dispatch("GET")
-
-        def do_POST(self) -> None:
-            self._dispatch("POST")
-
-        def _dispatch(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode() if length else ""
-            path, _, query = self.path.partition("?")
-            if path.startswith("/pay/"):
-                self._pay_page(method, path.removeprefix("/pay/"), body)
-                return
-            if emulator.api_key and self.headers.get("Authorization") != (
-                f"Bearer {emulator.api_key}"
-            ):
-                self._json(401, ApiError(401, "invalid_request_error", "Invalid API Key").body())
-                return
-            params = decode_form(body if method == "POST" else query)
-            try:
-                result = emulator.api(method, path, params, self.headers.get("Idempotency-Key"))
-            except ApiError as exc:
-                self._json(exc.status, exc.body())
-                return
-            self._json(200, result)
-
-        def _pay_page(self, method: str, session_id: str, body: str) -> None:
-            try:
-                if method == "GET":
-                    self._html(200, emulator.pay_page(session_id))
-                    return
-                form = dict(parse_qsl(body))
-                if form.get("action") == "cancel":
-                    emulator.cancel(session_id)
-                else:
-                    emulator.pay(session_id, form)
-                emulator.wait_for_deliveries()
-                self._html(200, "<!DOCTYPE html><p>Done: the shop was notified.</p>")
-            except (ApiError, TimeoutError) as exc:
-                self._html(400, f"<!DOCTYPE html><p>{html.escape(str(exc))}</p>")
-
-        def _json(self, status: int, body: Any) -> None:
-            self._send(status, "application/json", json.dumps(body).encode())
-
-        def _html(self, status: int, page: str) -> None:
-            self._send(status, "text/html; charset=utf-8", page.encode())
-
-        def _send(self, status: int, content_type: str, data: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
