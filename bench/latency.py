@@ -111,10 +111,11 @@ class Container:
         if self._handler is None:
             return
         from shop import runtime
-        from shop.db.engine import get_database
+        from shop.db.engine import loaded_database
 
-        if get_database.cache_info().currsize:
-            runtime.run(get_database().engine.dispose())
+        database = loaded_database()
+        if database is not None:
+            runtime.run(database.engine.dispose())
 
 
 def _result(scenario: Scenario, timings: Timings, warmup: int) -> Result:

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from sqlalchemy import NullPool, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from bench import catalog_data, image_data, stats_data
+from bench import catalog_data, image_data, payments_data, stats_data
 from bench.coldstart import ColdStartTarget
 from bench.database import BenchContext, Dataset
 from bench.latency import Budget, EventFactory, Scenario
@@ -32,6 +32,7 @@ COLD_START: tuple[ColdStartTarget, ...] = (
     ColdStartTarget("functions.api.handler", max_ratio=1.5),
     ColdStartTarget("functions.thumbnailer.handler", forbid_fastapi=True),
     ColdStartTarget("functions.stripe_webhook.handler", forbid_fastapi=True),
+    ColdStartTarget("functions.reservation_sweeper.handler", forbid_fastapi=True),
 )
 
 BENCH_ORIGIN = "https://shop.bench.test"
@@ -80,6 +81,12 @@ async def _seed_accounts(context: BenchContext) -> None:
 
 # Seeded once per run into the fresh bench database, only when a selected scenario names them.
 DATASETS: tuple[Dataset, ...] = (
+    # First: it points the Stripe and mail settings at local services (bench/payments_data.py).
+    Dataset(
+        "payments",
+        "a seller with 20 well-stocked products, 5000 pending orders, Stripe emulator, SMTP sink",
+        payments_data.seed,
+    ),
     Dataset("accounts", "one verified customer with a live session", _seed_accounts),
     Dataset(
         "catalog_100k",
@@ -358,6 +365,65 @@ FACETS_TARGET = "catalog issue (docs/benchmarks.md)"
 # ~3 min. Its target is a p50, which 300 calls measure well. Lift once misses are fast.
 FACETS_MISS_MAX_CALLS = 300
 
+PAYMENTS = ("payments",)
+WEBHOOK_HANDLER = "functions.stripe_webhook.handler:handler"
+CHECKOUT_BUDGET = "ARCHITECTURE.md (excluding Stripe: subtract stripe_roundtrip)"
+
+
+def _checkout(context: BenchContext) -> EventFactory:
+    return lambda index: payments_data.checkout_event(index, BENCH_ORIGIN)
+
+
+def _stripe_roundtrip(context: BenchContext) -> EventFactory:
+    return lambda index: {}
+
+
+def _webhook_completed(context: BenchContext) -> EventFactory:
+    return payments_data.completed_event
+
+
+def _webhook_expired(context: BenchContext) -> EventFactory:
+    return payments_data.expired_event
+
+
+PAYMENT_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        name="checkout",
+        description="POST /api/v1/checkout (guest, 2 lines): hold stock, commit, Checkout Session"
+        " from the local Stripe emulator, store it",
+        # Measured with the emulator's round trip included, so it is stricter than the budget.
+        budget=Budget(p50_ms=15, source=CHECKOUT_BUDGET),
+        events=_checkout,
+        datasets=PAYMENTS,
+    ),
+    Scenario(
+        name="stripe_roundtrip",
+        description="the Checkout Session create alone (StripeClient -> emulator): Stripe's"
+        " share of checkout here",
+        budget=Budget(p50_ms=15, source=BENCH_TARGET),
+        events=_stripe_roundtrip,
+        handler="bench.payments_data:stripe_roundtrip",
+        datasets=PAYMENTS,
+    ),
+    Scenario(
+        name="webhook_completed",
+        description="POST /api/v1/webhooks/stripe, checkout.session.completed (paid) of a new"
+        " order: verify, inbox, paid, rollups, then buyer + seller mail to an SMTP sink",
+        budget=Budget(p50_ms=10),
+        events=_webhook_completed,
+        handler=WEBHOOK_HANDLER,
+        datasets=PAYMENTS,
+    ),
+    Scenario(
+        name="webhook_expired",
+        description="checkout.session.expired of a new order: verify, inbox, hold released",
+        budget=Budget(p50_ms=10),
+        events=_webhook_expired,
+        handler=WEBHOOK_HANDLER,
+        datasets=PAYMENTS,
+    ),
+)
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         name="health",
@@ -460,6 +526,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         events=_seller_stats("/api/v1/seller/stats/export.csv", STATS_EXPORT_QUERIES),
         datasets=ORDERS,
     ),
+    *PAYMENT_SCENARIOS,
 )
 
 # Product images (issue 5): a 12-megapixel phone photo through the real thumbnailer handler.

@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import URL
 
-from devstack import aws, emulator, media, postgres, seed
+from devstack import aws, emulator, media, payments, postgres, seed
 from devstack.image_events import THUMBNAILER, ImageEventPoller
 from devstack.lambda_runtime import FunctionContainer
 from devstack.server import Function, Gateway, LocalServer, load_routes
@@ -96,6 +96,8 @@ def run(port: int = DEFAULT_PORT) -> None:
         url = _use_database(services.enter_context(postgres.server()))
         aws_endpoint = services.enter_context(emulator.aws_emulator())
         os.environ["AWS_ENDPOINT_URL"] = aws_endpoint.url
+        webhook_url = f"http://{HOST}:{server.server_port}/api/v1/webhooks/stripe"
+        stripe = services.enter_context(payments.stripe_endpoint(webhook_url))
         settings = get_settings()
         aws.bootstrap(settings)
         # Outside AWS the session-token signing keys come from this file (never overwritten).
@@ -108,9 +110,10 @@ def run(port: int = DEFAULT_PORT) -> None:
         poller = ImageEventPoller(settings, thumbnailer)
         poller.start()
         frontend.callback(poller.stop)
+        frontend.enter_context(payments.periodic_sweeper())
 
         api = f"http://{HOST}:{server.server_port}{settings.api_prefix}"
-        sys.stdout.write(_banner(api, url, aws_endpoint, inserted))
+        sys.stdout.write(_banner(api, url, aws_endpoint, inserted, stripe))
         sys.stdout.flush()
         try:
             server.serve_forever()
@@ -118,7 +121,13 @@ def run(port: int = DEFAULT_PORT) -> None:
             sys.stdout.write("\nStopping.\n")
 
 
-def _banner(api: str, database: URL, aws_endpoint: emulator.Emulator, inserted: int) -> str:
+def _banner(
+    api: str,
+    database: URL,
+    aws_endpoint: emulator.Emulator,
+    inserted: int,
+    stripe: payments.StripeEndpoint,
+) -> str:
     accounts = seed.accounts()
     logins = [("seller", a) for a in accounts["sellers"]]
     logins += [("customer", a) for a in accounts["customers"]]
@@ -131,6 +140,7 @@ def _banner(api: str, database: URL, aws_endpoint: emulator.Emulator, inserted: 
         f"  API docs   {api}/docs",
         f"  Database   {database.render_as_string(hide_password=True)}",
         f"  AWS        {aws_endpoint.url} ({origin})",
+        f"  Stripe     {stripe.description}; to pay: {stripe.pay_hint}",
         f"  Demo data  {inserted} new rows",
         f'  Demo logins (local only), password "{seed.DEMO_PASSWORD}":',
         *(f"    {role:<9} {a['email']:<28} {a['display_name']}" for role, a in logins),

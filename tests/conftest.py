@@ -18,15 +18,18 @@ from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
 from moto.server import ThreadedMotoServer
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from devstack import postgres
 from devstack.lambda_runtime import FunctionContainer
+from devstack.stripe_emulator import StripeEmulator
 from shop.api.app import create_app
 from shop.api.deps import get_now
 from shop.auth.keys import ensure_local_keyset_file
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, build_engine
+from tests.helpers.lambda_events import http_api_event
 from tests.helpers.mailbox import verify_sender
 
 # Everything the settings read comes from here, before the first get_settings() caches it.
@@ -41,6 +44,8 @@ os.environ.update(
     }
 )
 _stack = ExitStack()
+# Committed-data fixtures for concurrency tests (`live`).
+pytest_plugins = ["tests.helpers.live"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,6 +62,8 @@ def pytest_configure(config: pytest.Config) -> None:
     _stack.callback(moto.stop)
     host, port = moto.get_host_and_port()
     os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+
+    _start_stripe_emulator()
 
     keys_file = Path(_stack.enter_context(tempfile.TemporaryDirectory())) / "jwt-keys.json"
     ensure_local_keyset_file(keys_file, "ES256")
@@ -164,3 +171,57 @@ def clock(app: FastAPI) -> Clock:
 
     app.dependency_overrides[get_now] = frozen
     return clock
+
+
+# --- Stripe: the in-repo emulator, started once per run; its events reach the webhook Lambda.
+
+
+def _placeholder(name: str) -> str:
+    """The settings' own local default (tests/test_config.py expects it unchanged)."""
+    default = Settings.model_fields[name].default
+    assert isinstance(default, SecretStr)
+    return default.get_secret_value()
+
+
+STRIPE_WEBHOOK_SECRET = _placeholder("stripe_webhook_secret")
+STRIPE_API_KEY = _placeholder("stripe_secret_key")
+_stripe: dict[str, StripeEmulator] = {}
+_stripe_webhook: dict[str, FunctionContainer] = {}
+
+
+def _start_stripe_emulator() -> None:
+    webhook = FunctionContainer("functions.stripe_webhook.handler:handler")
+    _stack.callback(webhook.close)
+
+    def deliver(payload: bytes, signature: str) -> int:
+        event = http_api_event(
+            "POST",
+            "/api/v1/webhooks/stripe",
+            headers={"content-type": "application/json", "stripe-signature": signature},
+            body=payload,
+        )
+        return int(webhook.invoke(event)["statusCode"])
+
+    emulator = _stack.enter_context(
+        StripeEmulator(STRIPE_WEBHOOK_SECRET, deliver, api_key=STRIPE_API_KEY)
+    )
+    _stripe["emulator"] = emulator
+    _stripe_webhook["container"] = webhook
+    os.environ.update(
+        {
+            "STRIPE_API_BASE": emulator.url,
+            # Outage tests fail at once instead of after the library's backed-off retries.
+            "STRIPE_MAX_NETWORK_RETRIES": "0",
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def stripe_emulator() -> StripeEmulator:
+    return _stripe["emulator"]
+
+
+@pytest.fixture(scope="session")
+def stripe_webhook() -> FunctionContainer:
+    """The Stripe webhook Lambda, warm (its own engine; commits are real)."""
+    return _stripe_webhook["container"]

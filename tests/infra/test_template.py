@@ -465,13 +465,49 @@ def test_every_parameter_is_in_the_deploy_guide_table(template: dict[str, Any]) 
     assert set(template["Parameters"]) <= documented, set(template["Parameters"]) - documented
 
 
-def test_stripe_keys_are_resolved_from_the_stripe_secret(template: dict[str, Any]) -> None:
-    variables = _functions(template)["ApiFunction"]["Environment"]["Variables"]
+def test_stripe_keys_are_read_from_the_stripe_secret_at_run_time(template: dict[str, Any]) -> None:
+    # Only the ARN is in the configuration; the keys are fetched once per container.
+    functions = _functions(template)
+    for name in ("ApiFunction", "StripeWebhookFunction", "ReservationSweeperFunction"):
+        variables = functions[name]["Environment"]["Variables"]
 
-    for key in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
-        assert variables[key] == {
-            "Fn::Sub": f"{{{{resolve:secretsmanager:${{StripeSecretArn}}:SecretString:{key}}}}}"
+        assert variables["STRIPE_SECRET_ARN"] == {"Ref": "StripeSecretArn"}, name
+        assert "STRIPE_SECRET_KEY" not in variables
+        assert "STRIPE_WEBHOOK_SECRET" not in variables
+        readable = {
+            resource["Ref"]
+            for statement in _secret_statements(functions[name])
+            for resource in _as_list(statement["Resource"])
         }
+        assert {"StripeSecretArn", "DatabaseSecretArn"} <= readable, name
+
+
+def test_stripe_webhook_has_its_own_function_and_route(template: dict[str, Any]) -> None:
+    webhook = _functions(template)["StripeWebhookFunction"]
+
+    assert (webhook["CodeUri"], webhook["Handler"]) == (
+        "../functions/stripe_webhook/",
+        "handler.handler",
+    )
+    assert _http_routes(webhook) == {"POST /api/v1/webhooks/stripe"}
+    assert webhook["ReservedConcurrentExecutions"] == 20
+
+
+def test_reservation_sweeper_runs_every_five_minutes(template: dict[str, Any]) -> None:
+    sweeper = _functions(template)["ReservationSweeperFunction"]
+    (schedule,) = sweeper["Events"].values()
+
+    assert sweeper["Handler"] == "handler.handler"
+    assert sweeper["CodeUri"] == "../functions/reservation_sweeper/"
+    assert schedule["Type"] == "ScheduleV2"
+    assert schedule["Properties"]["ScheduleExpression"] == "rate(5 minutes)"
+
+
+def test_checkout_route_throttles_at_50_rps(template: dict[str, Any]) -> None:
+    route = _http_api(template)["RouteSettings"]["POST /api/v1/checkout"]
+
+    assert (route["ThrottlingRateLimit"], route["ThrottlingBurstLimit"]) == (50, 100)
+    assert "POST /api/v1/checkout" in _http_routes(_functions(template)["ApiFunction"])
 
 
 def test_function_environment_names_are_settings_fields(template: dict[str, Any]) -> None:
@@ -504,6 +540,6 @@ def test_api_function_environment_passes_deployed_settings_validation(
     assert settings.is_deployed
     assert settings.database_secret_arn == SAMPLE_PARAMETERS["DatabaseSecretArn"]
     assert settings.database_host == SAMPLE_PARAMETERS["DatabaseHost"]
-    assert settings.stripe_secret_key.get_secret_value() == "sk_live_sample"
+    assert settings.stripe_secret_arn == SAMPLE_PARAMETERS["StripeSecretArn"]
     assert settings.jwt_keys_secret_arn == SAMPLE_RESOURCE_REFS["JwtKeysSecret"]
     assert settings.mail_sender == SAMPLE_PARAMETERS["MailSender"]

@@ -158,12 +158,34 @@ class Settings(BaseSettings):
     stripe_secret_key: SecretStr = SecretStr("changeme")
     stripe_webhook_secret: SecretStr = SecretStr("changeme")
 
+    # Checkout and payments (security-requirements §4, §5; docs/security.md "Checkout").
+    # STRIPE_SECRET_ARN: a Secrets Manager secret with the JSON keys STRIPE_SECRET_KEY and
+    # STRIPE_WEBHOOK_SECRET, read once per container; it wins over the two variables above.
+    stripe_secret_arn: str | None = None
+    # Unset: api.stripe.com. Locally and in tests: the emulator (devstack/stripe_emulator.py).
+    stripe_api_base: str | None = None
+    stripe_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    stripe_max_network_retries: int = Field(default=2, ge=0, le=5)
+    stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1, le=600)
+    # Stripe allows 30 min to 24 h after its own creation time, counted from the order's
+    # creation here, so one minute of margin for the call. The hold outlives the session so a
+    # payment of a live session always finds its stock (INV-04).
+    checkout_session_ttl_seconds: int = Field(default=1860, ge=1800, le=86_400)
+    reservation_ttl_seconds: int = Field(default=2100, ge=1800, le=90_000)
+    checkout_idempotency_ttl_seconds: int = Field(default=86_400, ge=3600, le=7 * 86_400)
+    checkout_shipping_countries: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["DE", "FR", "NL", "BE", "AT", "IT", "ES", "GB", "US"]
+    )
+    order_page_size: int = Field(default=20, ge=1, le=100)
+    sweeper_batch_size: int = Field(default=100, ge=1, le=1000)
+
     @field_validator(
         "cors_origins",
         "catalog_materials",
         "catalog_currencies",
         "catalog_default_categories",
         "image_variant_sizes",
+        "checkout_shipping_countries",
         mode="before",
     )
     @classmethod
@@ -178,6 +200,19 @@ class Settings(BaseSettings):
         if not currencies or any(len(c) != 3 or not c.isupper() for c in currencies):
             raise ValueError("CATALOG_CURRENCIES: comma-separated ISO 4217 codes, e.g. EUR,USD")
         return currencies
+
+    @field_validator("checkout_shipping_countries")
+    @classmethod
+    def _iso_countries(cls, countries: list[str]) -> list[str]:
+        if not countries or any(len(c) != 2 or not c.isupper() for c in countries):
+            raise ValueError("CHECKOUT_SHIPPING_COUNTRIES: ISO 3166-1 alpha-2 codes, e.g. DE,FR")
+        return countries
+
+    @model_validator(mode="after")
+    def _hold_outlives_session(self) -> Settings:
+        if self.reservation_ttl_seconds <= self.checkout_session_ttl_seconds:
+            raise ValueError("RESERVATION_TTL_SECONDS must exceed CHECKOUT_SESSION_TTL_SECONDS")
+        return self
 
     @field_validator("store_timezone")
     @classmethod
@@ -217,14 +252,13 @@ class Settings(BaseSettings):
             stripe_keys = ("stripe_secret_key", "stripe_webhook_secret")
             for name in stripe_keys if self.stripe_enabled else ():
                 secret: SecretStr = getattr(self, name)
-                if secret.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
+                placeholder = secret.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS
+                if placeholder and self.stripe_secret_arn is None:
                     raise ValueError(f"{name.upper()} is a placeholder; set a real secret")
             if self.jwt_keys_secret_arn is None:
                 raise ValueError("JWT_KEYS_SECRET_ARN is required outside local/test")
-            if self.stripe_secret_key.get_secret_value().startswith("sk_live_") and (
-                self.environment != "production"
-            ):
-                raise ValueError("a live Stripe key may only be used in production")
+        if not stripe_key_allowed(self, self.stripe_secret_key.get_secret_value()):
+            raise ValueError("a live Stripe key may only be used in production")
         return self
 
     @property
@@ -238,6 +272,11 @@ class Settings(BaseSettings):
     @property
     def openapi_enabled(self) -> bool:
         return not self.is_deployed
+
+
+def stripe_key_allowed(settings: Settings, key: str) -> bool:
+    """Live keys (secret or restricted) only in production, test keys anywhere (PAY-07)."""
+    return settings.environment == "production" or not key.startswith(("sk_live_", "rk_live_"))
 
 
 @functools.cache

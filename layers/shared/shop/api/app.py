@@ -16,6 +16,8 @@ from shop.config import Settings, get_settings
 from shop.db.engine import Database, get_database
 from shop.health.router import router as health_router
 from shop.images.router import router as images_router
+from shop.orders.router import router as orders_router
+from shop.orders.router import seller_router as seller_orders_router
 from shop.stats.router import router as stats_router
 from shop.users.router import router as users_router
 
@@ -41,6 +43,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(users_router)
     api.include_router(catalog_router)
     api.include_router(seller_catalog_router)
+    api.include_router(orders_router)
+    api.include_router(seller_orders_router)
     api.include_router(stats_router)
     api.include_router(images_router)
     app.include_router(api)

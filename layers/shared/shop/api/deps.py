@@ -135,3 +135,22 @@ async def get_owned_product(
 
 
 OwnedProduct = Annotated[Product, Depends(get_owned_product)]
+
+
+async def get_optional_user(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    keyset: KeySetDep,
+    now: NowDep,
+) -> User | None:
+    """The signed-in user, or None for a guest (no session cookie). A cookie that is there but
+    no longer valid is still a 401: the client believes it is signed in."""
+    if not request.cookies.get(cookie_name(settings)):
+        return None
+    auth = await get_authenticated(request, response, session, settings, keyset, now)
+    return auth.user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -125,7 +125,20 @@ class Database:
         return True
 
 
-@functools.cache
+_container = threading.local()
+
+
 def get_database() -> Database:
-    """The container's database: created once, reused by every invocation."""
-    return Database.from_engine(build_engine(get_settings()))
+    """The container's database: created once, reused by every invocation. Once per thread:
+    locally (devstack, tests) each function is a worker thread with its own event loop, and
+    pooled asyncpg connections must stay on the loop that opened them."""
+    database: Database | None = getattr(_container, "database", None)
+    if database is None:
+        database = _container.database = Database.from_engine(build_engine(get_settings()))
+    return database
+
+
+def loaded_database() -> Database | None:
+    """This thread's database if `get_database` created one."""
+    database: Database | None = getattr(_container, "database", None)
+    return database

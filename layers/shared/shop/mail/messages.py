@@ -102,6 +102,77 @@ def password_changed(display_name: str, support_hint: str = DEFAULT_SUPPORT_HINT
     )
 
 
+# --- Order mails. Lines are (name, quantity, unit price in minor units).
+
+OrderLine = tuple[str, int, int]
+# ISO 4217 currencies without minor units (Stripe's list); every other one has two decimals.
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV"}
+)
+
+
+def money(cents: int, currency: str) -> str:
+    if currency.upper() in ZERO_DECIMAL_CURRENCIES:
+        return f"{cents:,} {currency.upper()}"
+    return f"{cents // 100:,}.{cents % 100:02d} {currency.upper()}"
+
+
+def order_confirmation(
+    order_ref: str,
+    lines: list[OrderLine],
+    total_cents: int,
+    currency: str,
+    shipping: list[str],
+) -> Message:
+    return _compose(
+        f"Your {SHOP_NAME} order {order_ref} is confirmed",
+        "Hi,",
+        f"Thank you for your order. We received your payment of {money(total_cents, currency)}.",
+        *_order_lines(lines, currency),
+        f"Total: {money(total_cents, currency)}",
+        "It will be shipped to:",
+        *shipping,
+    )
+
+
+def seller_new_order(
+    order_ref: str, lines: list[OrderLine], currency: str, shipping: list[str]
+) -> Message:
+    return _compose(
+        f"New {SHOP_NAME} order {order_ref} to ship",
+        "Hi,",
+        f"Order {order_ref} was paid. Please ship these items:",
+        *_order_lines(lines, currency),
+        "Ship to:",
+        *shipping,
+    )
+
+
+def order_refunded_unavailable(order_ref: str, total_cents: int, currency: str) -> Message:
+    return _compose(
+        f"Your {SHOP_NAME} order {order_ref} was refunded",
+        "Hi,",
+        "Your payment arrived after the items you ordered were no longer reserved for you, and "
+        "they have sold out meanwhile. We are sorry: nothing will be shipped, and the full "
+        f"amount of {money(total_cents, currency)} is being refunded to your payment method.",
+    )
+
+
+def order_payment_failed(order_ref: str) -> Message:
+    return _compose(
+        f"Your {SHOP_NAME} order {order_ref} was not paid",
+        "Hi,",
+        "Your payment for this order did not go through, so the order was cancelled and nothing "
+        "will be shipped. You have not been charged. You are welcome to order again.",
+    )
+
+
+def _order_lines(lines: list[OrderLine], currency: str) -> list[str]:
+    return [
+        f"{quantity} x {name}, {money(price, currency)} each" for name, quantity, price in lines
+    ]
+
+
 def _compose(subject: str, *blocks: _Block) -> Message:
     text = "\n\n".join(_as_text(block) for block in blocks)
     body = "\n".join(_as_html(block) for block in blocks)

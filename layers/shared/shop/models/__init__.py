@@ -1,6 +1,7 @@
 """ORM models, one module per table. Importing this package registers every table."""
 
 from shop.models.category import Category
+from shop.models.checkout_request import CheckoutRequest
 from shop.models.login_throttle import LoginThrottle
 from shop.models.one_time_code import OneTimeCode
 from shop.models.order import Order
@@ -19,6 +20,7 @@ from shop.models.user import User
 
 __all__ = [
     "Category",
+    "CheckoutRequest",
     "LoginThrottle",
     "OneTimeCode",
     "Order",

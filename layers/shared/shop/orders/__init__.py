@@ -1,0 +1,1 @@
+"""Checkout, orders and the stock held for them."""

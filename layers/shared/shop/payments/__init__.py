@@ -1,0 +1,1 @@
+"""Stripe: the API client, webhook verification and the events that move orders."""
