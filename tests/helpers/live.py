@@ -20,6 +20,7 @@ from shop.models import (
     Order,
     OrderItem,
     Product,
+    SellerMonthlyCategoryStat,
     SellerMonthlyStat,
     SellerMonthlyTotal,
     StripeEvent,
@@ -88,7 +89,7 @@ class Live:
             seller_items = select(OrderItem.order_id).where(OrderItem.seller_id.in_(self.users))
             await session.execute(delete(Order).where(Order.id.in_(seller_items)))
             await session.execute(delete(Order).where(Order.customer_id.in_(self.users)))
-            for rollup in (SellerMonthlyStat, SellerMonthlyTotal):
+            for rollup in (SellerMonthlyStat, SellerMonthlyCategoryStat, SellerMonthlyTotal):
                 await session.execute(delete(rollup).where(rollup.seller_id.in_(self.users)))
             await session.execute(delete(Product).where(Product.seller_id.in_(self.users)))
             await session.execute(delete(User).where(User.id.in_(self.users)))
