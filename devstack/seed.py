@@ -1,4 +1,5 @@
-"""Demo data for the local stack: a jewelry shop with sellers, customers and a catalog.
+"""Demo data for the local stack: a jewelry shop with sellers, customers, a catalog and a year
+of sales.
 
 The vocabulary lives in devstack/data/*.json. Ids are uuid5 over a natural key and every insert
 skips conflicts, so seeding again changes nothing. The demo accounts share DEMO_PASSWORD: they
@@ -21,7 +22,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from shop.auth.passwords import hash_password
 from shop.config import Settings
-from shop.models import Category, Product, ProductCategory, User
+from shop.models import Category, Order, OrderItem, OrderRefund, Product, ProductCategory, User
+from shop.stats import service as stats_service
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "facet-demo-password"  # local-only demo accounts; printed in the banner
@@ -37,6 +39,18 @@ DETAILS_PER_DESCRIPTION = 2
 STATUS_WEIGHTS = {"active": 90, "draft": 6, "archived": 4}
 # Spreads creation times over ~3 months so "newest first" has something to sort.
 PRODUCT_AGE_STEP = timedelta(hours=7)
+# Demo sales: a year of orders, 1-3 lines of 1-2 items, every twelfth a quarter refunded.
+ORDER_COUNT = 360
+ORDER_DAYS = 365
+MAX_LINES = 3
+MAX_QUANTITY = 2
+REFUND_EVERY = 12
+DEMO_SHIPPING = {
+    "line1": "12 Rue des Orfèvres",
+    "city": "Lyon",
+    "postal_code": "69002",
+    "country": "FR",
+}
 
 
 class CategoryData(TypedDict):
@@ -106,6 +120,10 @@ async def seed(session: AsyncSession, settings: Settings) -> int:
     products, links = _catalog(list(seller_ids.values()), category_ids, now)
     inserted += await _insert(session, Product, products)
     inserted += await _insert(session, ProductCategory, links, returning=ProductCategory.product_id)
+    customer_ids = await _ids_by(session, User.email, [a["email"] for a in accounts()["customers"]])
+    inserted += await _insert_orders(
+        session, settings, list(seller_ids.values()), customer_ids, now
+    )
     return inserted
 
 
@@ -203,3 +221,78 @@ def _product(
         "stock": 0 if rng.random() < OUT_OF_STOCK_SHARE else rng.randint(1, MAX_STOCK),
         "status": rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0],
     }
+
+
+async def _insert_orders(
+    session: AsyncSession,
+    settings: Settings,
+    sellers: list[uuid.UUID],
+    customers: dict[str, uuid.UUID],
+    now: datetime,
+) -> int:
+    """A year of paid orders from the demo customers, a few partly refunded, so the seller
+    statistics, order lists and the best_selling sort have something to show. Stock is left
+    alone (past sales). When any order is new, the rollups are rebuilt from the orders, as
+    `make stats-rebuild` does."""
+    products = (
+        await session.execute(
+            select(Product.id, Product.seller_id, Product.name, Product.price_cents)
+            .where(Product.status == "active", Product.seller_id.in_(sellers))
+            .order_by(Product.id)
+        )
+    ).all()
+    if not products:
+        return 0
+    rng = random.Random(RANDOM_SEED)
+    orders, items, refunds = [], [], []
+    emails = sorted(customers)
+    for number in range(ORDER_COUNT):
+        order_id = demo_id("order", str(number))
+        email = emails[number % len(emails)]
+        paid_at = now - timedelta(days=rng.uniform(1, ORDER_DAYS))
+        lines = rng.sample(products, rng.randint(1, MAX_LINES))
+        quantities = [rng.randint(1, MAX_QUANTITY) for _ in lines]
+        total = sum(line.price_cents * q for line, q in zip(lines, quantities, strict=True))
+        refunded = total // 4 if number % REFUND_EVERY == 0 else 0
+        orders.append(
+            {
+                "id": order_id,
+                "customer_id": customers[email],
+                "email": email,
+                "status": "partially_refunded" if refunded else "paid",
+                "amount_total": total,
+                "amount_refunded": refunded,
+                "currency": "EUR",
+                "shipping_name": email.split("@")[0],
+                "shipping_address": DEMO_SHIPPING,
+                "paid_at": paid_at,
+                "created_at": paid_at,
+            }
+        )
+        items += [
+            {
+                "id": demo_id("order-line", f"{number}:{i}"),
+                "order_id": order_id,
+                "product_id": line.id,
+                "seller_id": line.seller_id,
+                "product_name": line.name,
+                "unit_price_cents": line.price_cents,
+                "quantity": quantity,
+            }
+            for i, (line, quantity) in enumerate(zip(lines, quantities, strict=True))
+        ]
+        if refunded:
+            refunds.append(
+                {
+                    "id": demo_id("refund", str(number)),
+                    "order_id": order_id,
+                    "amount_cents": refunded,
+                    "refunded_at": min(paid_at + timedelta(days=10), now),
+                }
+            )
+    new_orders = await _insert(session, Order, orders)
+    inserted = new_orders + await _insert(session, OrderItem, items)
+    inserted += await _insert(session, OrderRefund, refunds)
+    if new_orders:
+        await stats_service.rebuild(session, settings)
+    return inserted

@@ -8,11 +8,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from devstack import seed
 from shop.config import Settings
-from shop.models import Category, Product, ProductCategory, User
+from shop.models import (
+    Category,
+    Order,
+    OrderItem,
+    Product,
+    ProductCategory,
+    SellerMonthlyTotal,
+    User,
+)
 
 SELLERS = [account["email"] for account in seed.accounts()["sellers"]]
 CUSTOMERS = [account["email"] for account in seed.accounts()["customers"]]
 SLUGS = [category["slug"] for category in seed.categories()]
+DEMO_ORDERS = [seed.demo_id("order", str(number)) for number in range(seed.ORDER_COUNT)]
 
 
 async def _count(session: AsyncSession, model: Any) -> int:
@@ -58,9 +67,31 @@ async def test_seed_creates_a_jewelry_shop_with_demo_logins(
     assert {count for _, count in links.all()} == {1, 2}
 
 
+async def test_seed_adds_a_year_of_sales_that_the_statistics_count(
+    session: AsyncSession, settings: Settings
+) -> None:
+    await seed.seed(session, settings)
+
+    orders = (await session.scalars(select(Order).where(Order.id.in_(DEMO_ORDERS)))).all()
+    months = await session.execute(
+        select(
+            func.count(SellerMonthlyTotal.month.distinct()),
+            func.sum(SellerMonthlyTotal.gross_cents),
+            func.sum(SellerMonthlyTotal.refunded_cents),
+        )
+    )
+
+    assert len(orders) == seed.ORDER_COUNT
+    assert all(order.paid_at is not None for order in orders)
+    count, gross, refunded = months.one()
+    assert count >= 12
+    assert gross == sum(order.amount_total for order in orders)
+    assert refunded == sum(order.amount_refunded for order in orders) > 0
+
+
 async def test_seeding_again_changes_nothing(session: AsyncSession, settings: Settings) -> None:
     first = await seed.seed(session, settings)
-    tables = (User, Category, Product, ProductCategory)
+    tables = (User, Category, Product, ProductCategory, Order, OrderItem, SellerMonthlyTotal)
     counts = [await _count(session, model) for model in tables]
     names = (await session.scalars(select(Product.name).order_by(Product.id))).all()
 
