@@ -408,7 +408,7 @@ PAYMENT_SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         name="webhook_completed",
         description="POST /api/v1/webhooks/stripe, checkout.session.completed (paid) of a new"
-        " order: verify, inbox, paid, rollups, then buyer + seller mail to an SMTP sink",
+        " order: verify, inbox, paid, rollups, then buyer + seller mail queued (SQS, moto)",
         budget=Budget(p50_ms=10),
         events=_webhook_completed,
         handler=WEBHOOK_HANDLER,

@@ -20,7 +20,7 @@ UPLOAD_CORS_MAX_AGE_SECONDS = 3000  # as the template's bucket CORS rule
 
 def bootstrap(settings: Settings) -> None:
     """Images bucket (public access blocked, CORS for browser uploads, unprocessed uploads
-    expiring), its upload-event queue, and the SES sender."""
+    expiring), its upload-event queue, the SES sender, and the mail queue if MAIL_QUEUE is set."""
     if settings.aws_endpoint_url is None:
         # Real AWS resources come from the SAM template, never from a developer tool.
         raise ValueError("bootstrap only targets a local emulator: set AWS_ENDPOINT_URL")
@@ -102,6 +102,8 @@ def bootstrap(settings: Settings) -> None:
     )
 
     ses.verify_email_identity(EmailAddress=settings.mail_sender)
+    if settings.mail_queue is not None:
+        sqs.create_queue(QueueName=settings.mail_queue)
 
 
 def _allow_bucket_to_send(bucket: str, queue_arn: str) -> dict[str, object]:

@@ -16,9 +16,9 @@ from alembic.config import Config
 from sqlalchemy import URL
 
 from devstack import aws, emulator, media, payments, postgres, seed
-from devstack.image_events import THUMBNAILER, ImageEventPoller
 from devstack.lambda_runtime import FunctionContainer
 from devstack.server import Function, Gateway, LocalServer, load_routes
+from devstack.sqs_poller import MAILER, THUMBNAILER, QueuePoller
 from shop.auth import keys
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, build_engine
@@ -41,6 +41,8 @@ LOCAL_DEFAULTS = {
     "CORS_ORIGINS": "http://127.0.0.1:5173,http://localhost:5173",  # frontends (Vite)
     # Local http: a plain `session` cookie without Secure/__Host- (refused when deployed).
     "SESSION_COOKIE_SECURE": "false",
+    # Order mails from the webhook go through a queue on the emulator to the mailer, as in AWS.
+    "MAIL_QUEUE": "facet-mail-local",
 }
 
 
@@ -104,12 +106,16 @@ def run(port: int = DEFAULT_PORT) -> None:
         keys.ensure_local_keyset_file(settings.jwt_keys_file, settings.jwt_algorithm)
         command.upgrade(_alembic_config(), "head")
         inserted = asyncio.run(_seed(settings))
-        # S3 upload events: queue -> poller -> the thumbnailer in its own warm container.
-        thumbnailer = FunctionContainer(THUMBNAILER)
-        frontend.callback(thumbnailer.close)
-        poller = ImageEventPoller(settings, thumbnailer)
-        poller.start()
-        frontend.callback(poller.stop)
+        # S3 upload events and queued mail: queue -> poller -> the function's warm container.
+        queues = [(settings.image_events_queue, THUMBNAILER)]
+        if settings.mail_queue is not None:
+            queues.append((settings.mail_queue, MAILER))
+        for queue, handler in queues:
+            container = FunctionContainer(handler)
+            frontend.callback(container.close)
+            poller = QueuePoller(settings, queue, container)
+            poller.start()
+            frontend.callback(poller.stop)
         frontend.enter_context(payments.periodic_sweeper())
 
         api = f"http://{HOST}:{server.server_port}{settings.api_prefix}"

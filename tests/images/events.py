@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from devstack import image_events
+from devstack import sqs_poller
 
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:facet-image-events"
 
@@ -30,4 +30,4 @@ def sqs_event(*bodies: str) -> dict[str, Any]:
         {"MessageId": f"m{n}", "ReceiptHandle": f"r{n}", "Body": body}
         for n, body in enumerate(bodies)
     ]
-    return image_events.sqs_event(messages, QUEUE_ARN, "us-east-1")
+    return sqs_poller.sqs_event(messages, QUEUE_ARN, "us-east-1")

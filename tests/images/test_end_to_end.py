@@ -20,8 +20,8 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from devstack.aws import bootstrap
-from devstack.image_events import THUMBNAILER, ImageEventPoller
 from devstack.lambda_runtime import FunctionContainer
+from devstack.sqs_poller import THUMBNAILER, QueuePoller
 from shop.api.app import create_app
 from shop.config import Settings
 from shop.db.engine import Database
@@ -96,7 +96,7 @@ async def test_an_upload_reaches_the_product_page_in_three_sizes(
             )
         assert posted.status_code == 204
 
-        poller = ImageEventPoller(settings, thumbnailer)
+        poller = QueuePoller(settings, settings.image_events_queue, thumbnailer)
         page: dict[str, object] = {}
         for _ in range(POLLS):
             await _poll(poller)
@@ -130,7 +130,7 @@ async def test_an_upload_reaches_the_product_page_in_three_sizes(
     assert listed.get("KeyCount", 0) == 0
 
 
-async def _poll(poller: ImageEventPoller) -> None:
+async def _poll(poller: QueuePoller) -> None:
     # The poller blocks on a long-poll and the container: off the test's event loop.
     await asyncio.to_thread(poller.poll_once)
 
@@ -162,7 +162,9 @@ async def test_the_poller_deletes_handled_messages_and_leaves_failed_ones_for_re
 
     handled = 0
     for _ in range(POLLS):
-        handled += await asyncio.to_thread(ImageEventPoller(settings, thumbnailer).poll_once)
+        handled += await asyncio.to_thread(
+            QueuePoller(settings, settings.image_events_queue, thumbnailer).poll_once
+        )
         async with database.sessionmaker() as session:
             statuses = {
                 image.id: image.status

@@ -3,7 +3,6 @@ order in one transaction, so any number of repeats, in any order, has one effect
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Awaitable, Callable
@@ -19,8 +18,8 @@ from shop.config import Settings
 from shop.db.engine import Database
 from shop.db.session import unit_of_work
 from shop.exceptions import ShopError
-from shop.mail.outbox import Outgoing, deliver
-from shop.mail.sender import get_mail_sender
+from shop.mail.outbox import Outgoing
+from shop.mail.queue import send_later
 from shop.models import Order
 from shop.observability import get_logger
 from shop.orders import notifications
@@ -117,9 +116,8 @@ async def handle(
             "webhook failed", extra={"event": "webhook_failed", "error": type(exc).__name__, **log}
         )
         return WebhookResult(503, {"error": "retry_later", "detail": "Please retry"})
-    # Each mail on its own: the buyer's and every seller's go out at once, not one by one.
-    sender = get_mail_sender(settings)
-    await asyncio.gather(*(deliver(sender, [mail]) for mail in mails))
+    # To the mail queue (MAIL_QUEUE): Stripe's answer does not wait for SES (WH-08).
+    await send_later(settings, mails)
     get_logger().info(
         "webhook processed", extra={"event": "webhook_processed", "applied": applied, **log}
     )

@@ -1,7 +1,8 @@
-"""Locally, S3 notifications reach an SQS queue on the emulator (devstack/aws.py); this poller
-does what Lambda's SQS event source mapping does in AWS: it receives batches, invokes the real
-thumbnailer handler in its container with the SQS event, and deletes the messages the handler
-did not report as failed (those come back after the visibility timeout)."""
+"""What Lambda's SQS event source mapping does in AWS, for the emulator's queues
+(devstack/aws.py): receive batches, invoke the real handler in its container with the SQS event,
+and delete the messages the handler did not report as failed (those come back after the
+visibility timeout). Two queues are fed this way: S3 upload notifications to the thumbnailer,
+and queued mail to the mailer."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
 THUMBNAILER = "functions.thumbnailer.handler:handler"
+MAILER = "functions.mailer.handler:handler"
 BATCH_SIZE = 10  # SQS ReceiveMessage's maximum, as the template's event source mapping
 WAIT_SECONDS = 1  # long-poll: how long Ctrl-C may wait for the poller to notice
 
@@ -42,19 +44,19 @@ def sqs_event(messages: list[MessageTypeDef], queue_arn: str, region: str) -> di
     }
 
 
-class ImageEventPoller:
-    def __init__(self, settings: Settings, container: FunctionContainer) -> None:
+class QueuePoller:
+    def __init__(self, settings: Settings, queue: str, container: FunctionContainer) -> None:
         self._settings = settings
         self._container = container
         self._sqs: SQSClient = boto3.session.Session().client(
             "sqs", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url
         )
-        self._queue_url = self._sqs.get_queue_url(QueueName=settings.image_events_queue)["QueueUrl"]
+        self._queue_url = self._sqs.get_queue_url(QueueName=queue)["QueueUrl"]
         self._queue_arn = self._sqs.get_queue_attributes(
             QueueUrl=self._queue_url, AttributeNames=["QueueArn"]
         )["Attributes"]["QueueArn"]
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="image-events", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"poll-{queue}", daemon=True)
 
     def poll_once(self, wait_seconds: int = WAIT_SECONDS) -> int:
         """One receive-invoke-delete round; returns how many messages were handled."""
