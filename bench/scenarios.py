@@ -33,6 +33,7 @@ COLD_START: tuple[ColdStartTarget, ...] = (
     ColdStartTarget("functions.thumbnailer.handler", forbid_fastapi=True),
     ColdStartTarget("functions.stripe_webhook.handler", forbid_fastapi=True),
     ColdStartTarget("functions.reservation_sweeper.handler", forbid_fastapi=True),
+    ColdStartTarget("functions.mailer.handler", forbid_fastapi=True),
 )
 
 BENCH_ORIGIN = "https://shop.bench.test"
