@@ -8,8 +8,8 @@ in the month it happened, spread over the order's lines in proportion to their a
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,20 +49,7 @@ async def record_order_paid(session: AsyncSession, order: Order, settings: Setti
     repo = StatsRepository(session)
     sales = await repo.order_sales(order.id)
     month = month_of(order.paid_at, settings.store_zone)
-    product_rows = [
-        _product_row(sale, month, order.currency, units_sold=sale.units, gross_cents=sale.cents)
-        for sale in sales
-    ]
-    await repo.add_to_products(product_rows)
-    await _add_to_categories(repo, sales, product_rows)
-    await repo.add_to_totals(
-        [
-            _total_row(
-                seller_id, month, order.currency, orders=1, units_sold=units, gross_cents=cents
-            )
-            for seller_id, units, cents in _per_seller(sales, [s.cents for s in sales])
-        ]
-    )
+    await _add(repo, sales, month, order.currency, [Counts(s.units, s.cents, 0) for s in sales], 1)
     await catalog_service.add_units_sold(session, {s.product_id: s.units for s in sales})
 
 
@@ -88,24 +75,43 @@ async def _apply_refund(
 ) -> None:
     sales = await repo.order_sales(order_id)
     shares = allocate(amount, [sale.cents for sale in sales])
+    await _add(repo, sales, month, currency, [Counts(0, 0, share) for share in shares], 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What one (seller, product) line of an order adds to the rollups."""
+
+    units_sold: int
+    gross_cents: int
+    refunded_cents: int
+
+
+async def _add(
+    repo: StatsRepository,
+    sales: Sequence[Sale],
+    month: date,
+    currency: str,
+    counts: Sequence[Counts],
+    orders: int,
+) -> None:
+    """Add `counts` (one per sale) to the product, category and seller rollups of `month`;
+    each seller's total also gains `orders` (1 for a payment, 0 for a refund)."""
     product_rows = [
-        _product_row(sale, month, currency, units_sold=0, gross_cents=0, refunded_cents=share)
-        for sale, share in zip(sales, shares, strict=True)
+        _product_row(sale, month, currency, **asdict(added))
+        for sale, added in zip(sales, counts, strict=True)
     ]
     await repo.add_to_products(product_rows)
     await _add_to_categories(repo, sales, product_rows)
+    per_seller: dict[uuid.UUID, dict[str, int]] = {}
+    for sale, added in zip(sales, counts, strict=True):
+        total = per_seller.setdefault(sale.seller_id, dict.fromkeys(asdict(added), 0))
+        for name, value in asdict(added).items():
+            total[name] += value
     await repo.add_to_totals(
         [
-            _total_row(
-                seller_id,
-                month,
-                currency,
-                orders=0,
-                units_sold=0,
-                gross_cents=0,
-                refunded_cents=cents,
-            )
-            for seller_id, _, cents in _per_seller(sales, shares)
+            _total_row(seller_id, month, currency, orders=orders, **totals)
+            for seller_id, totals in per_seller.items()
         ]
     )
 
@@ -135,21 +141,11 @@ def allocate(amount: int, weights: Sequence[int]) -> list[int]:
     return shares
 
 
-def _per_seller(sales: Sequence[Sale], cents: Sequence[int]) -> list[tuple[uuid.UUID, int, int]]:
-    units: dict[uuid.UUID, int] = defaultdict(int)
-    amounts: dict[uuid.UUID, int] = defaultdict(int)
-    for sale, amount in zip(sales, cents, strict=True):
-        units[sale.seller_id] += sale.units
-        amounts[sale.seller_id] += amount
-    return [(seller, units[seller], amounts[seller]) for seller in units]
-
-
 def _total_row(seller_id: uuid.UUID, month: date, currency: str, **counters: int) -> dict[str, Any]:
     return {
         "seller_id": seller_id,
         "month": month,
         "currency": currency,
-        "refunded_cents": 0,
         **counters,
     }
 
