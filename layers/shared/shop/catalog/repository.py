@@ -409,17 +409,23 @@ class CatalogRepository:
             )
 
     async def recount_units_sold(self) -> None:
-        """Every product's units_sold recounted from the lines of paid orders; only products
-        whose count changes are written."""
-        sold = func.coalesce(
-            select(func.sum(OrderItem.quantity))
-            .join(Order, Order.id == OrderItem.order_id)
-            .where(OrderItem.product_id == Product.id, Order.paid_at.is_not(None))
-            .scalar_subquery(),
-            0,
+        """Every product's units_sold recounted from the lines of paid orders, in one pass
+        over them; only products whose count changes are written."""
+        paid = Order.paid_at.is_not(None)
+        counted = (
+            select(
+                Product.id.label("id"),
+                func.coalesce(func.sum(OrderItem.quantity).filter(paid), 0).label("sold"),
+            )
+            .outerjoin(OrderItem, OrderItem.product_id == Product.id)
+            .outerjoin(Order, Order.id == OrderItem.order_id)
+            .group_by(Product.id)
+            .subquery()
         )
         await self.session.execute(
-            update(Product).where(Product.units_sold.is_distinct_from(sold)).values(units_sold=sold)
+            update(Product)
+            .where(Product.id == counted.c.id, Product.units_sold.is_distinct_from(counted.c.sold))
+            .values(units_sold=counted.c.sold)
         )
 
     async def delete_product(self, product: Product) -> None:

@@ -88,7 +88,9 @@ async def send_later(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
         sender = get_mail_sender(settings)
         await asyncio.gather(*(deliver(sender, [mail]) for mail in outgoing))
         return
-    queue = _queues.setdefault(settings.mail_queue, MailQueue(settings, settings.mail_queue))
+    queue = _queues.get(settings.mail_queue)
+    if queue is None:
+        queue = _queues[settings.mail_queue] = MailQueue(settings, settings.mail_queue)
     try:
         await queue.put(outgoing)
     except MailQueueError as exc:

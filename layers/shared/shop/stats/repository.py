@@ -158,7 +158,8 @@ class StatsRepository:
             await self.session.execute(delete(model))
 
     async def rebuild_sales(self, timezone: str) -> None:
-        """Both rollups' sales (units, gross, orders) recomputed from the lines of paid orders."""
+        """Every rollup's sales (units, gross, orders) recomputed from the lines of paid orders;
+        refunds are replayed afterwards."""
         month = cast(func.date_trunc("month", func.timezone(timezone, Order.paid_at)), Date)
         paid = (
             select(
