@@ -1,9 +1,9 @@
 """The `payments` data set and its local services: a seller with well-stocked products, pending
-orders holding stock for the webhook scenarios, the in-repo Stripe emulator, an SMTP sink and a
-moto server with the mail queue the webhook hands its mails to.
+orders holding stock for the webhook scenarios, and the in-repo Stripe emulator.
 
-Seeded first in the registry: it points STRIPE_API_BASE at the emulator and the mail sender at
-the sink, then drops the cached settings so that every handler imported afterwards reads them.
+Seeded first in the registry: it points STRIPE_API_BASE at the emulator, then drops the cached
+settings so that every handler imported afterwards reads them. The webhook's mails stay in the
+outbox table (in AWS the mailer function sends them, off the webhook's response path).
 """
 
 from __future__ import annotations
@@ -11,23 +11,16 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 from sqlalchemy import NullPool, insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.database import BenchContext
-from devstack.postgres import port_open
 from devstack.stripe_emulator import StripeEmulator
 from tests.helpers.lambda_events import http_api_event
-from tests.helpers.smtp_sink import SmtpSink
 
 SELLER_ID = uuid.UUID("00000000-0000-4000-8000-0000000c0001")
 PRODUCTS = 20
@@ -36,9 +29,6 @@ PRICE_CENTS = 12_500
 PENDING_ORDERS = 5_000  # one per webhook call (warm-up + calls, with room for --calls)
 WEBHOOK_SECRET = "whsec_bench_emulator"
 API_KEY = "sk_test_bench_emulator"
-MAIL_QUEUE = "facet-mail-bench"
-SQS_START_SECONDS = 20
-DRAIN_EVERY = 50  # webhook calls between two drains of the mail queue (100 mails)
 
 
 def product_id(index: int) -> uuid.UUID:
@@ -49,54 +39,26 @@ def order_id(index: int) -> uuid.UUID:
     return uuid.uuid5(SELLER_ID, f"order-{index}")
 
 
-def _start_sqs() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    atexit.register(server.terminate)
-    deadline = time.monotonic() + SQS_START_SECONDS
-    while not port_open("127.0.0.1", port):
-        if time.monotonic() > deadline or server.poll() is not None:
-            raise RuntimeError("the moto server for the mail queue did not start")
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}"
-
-
 def _start_services() -> None:
     # Nothing here calls the webhook: the checkout scenario only creates sessions.
     emulator = StripeEmulator(WEBHOOK_SECRET, lambda payload, signature: 200, api_key=API_KEY)
     emulator.__enter__()
     atexit.register(emulator.__exit__, None, None, None)
-    sink = SmtpSink().__enter__()
-    atexit.register(sink.__exit__, None, None, None)
-    # As deployed, the webhook queues its mails (MAIL_QUEUE) on SQS: a moto server here, in a
-    # process of its own like a real service (in this process it would compete for the GIL).
-    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing")):
-        os.environ.setdefault(name, value)
-    endpoint = _start_sqs()
-    boto3.client("sqs", region_name="us-east-1", endpoint_url=endpoint).create_queue(
-        QueueName=MAIL_QUEUE
-    )
     os.environ.update(
         STRIPE_API_BASE=emulator.url,
         STRIPE_SECRET_KEY=API_KEY,
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        MAIL_BACKEND="smtp",
-        SMTP_PORT=str(sink.port),
-        SMTP_STARTTLS="false",
-        AWS_ENDPOINT_URL=endpoint,
-        MAIL_QUEUE=MAIL_QUEUE,
     )
+    from shop.auth.keys import ensure_local_keyset_file
     from shop.config import get_settings
 
     # Alembic's env read the settings while migrating; the handlers, imported later, must see
     # these services (DATABASE_URL is unchanged).
     get_settings.cache_clear()
+    # POST /checkout reads the (optional) session cookie with the local keyset: on a fresh
+    # checkout, where no other scenario made the key file, it must exist too.
+    settings = get_settings()
+    ensure_local_keyset_file(settings.jwt_keys_file, settings.jwt_algorithm)
 
 
 async def seed(context: BenchContext) -> None:
@@ -184,24 +146,8 @@ EXPIRED_FROM = PENDING_ORDERS // 2
 
 
 def completed_event(index: int) -> dict[str, Any]:
-    """A signed checkout.session.completed (paid) for pending order `index`. Between timed
-    calls the mail queue is emptied now and then, as the mailer keeps it in AWS: moto's
-    SendMessageBatch slows down with the queue's depth (8 ms empty, 75 ms at 2,000 messages)."""
-    if index % DRAIN_EVERY == 0:
-        _drain_mail_queue()
+    """A signed checkout.session.completed (paid) for pending order `index`."""
     return _signed("checkout.session.completed", index)
-
-
-def _drain_mail_queue() -> None:
-    sqs = boto3.client("sqs", region_name="us-east-1", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
-    url = sqs.get_queue_url(QueueName=MAIL_QUEUE)["QueueUrl"]
-    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
-        sqs.delete_message_batch(
-            QueueUrl=url,
-            Entries=[
-                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(messages)
-            ],
-        )
 
 
 def expired_event(index: int) -> dict[str, Any]:

@@ -409,7 +409,8 @@ PAYMENT_SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         name="webhook_completed",
         description="POST /api/v1/webhooks/stripe, checkout.session.completed (paid) of a new"
-        " order: verify, inbox, paid, rollups, then buyer + seller mail queued (SQS, moto)",
+        " order: verify, inbox, paid, product/category/seller rollups, buyer + seller mail into"
+        " the outbox, one commit",
         budget=Budget(p50_ms=10),
         events=_webhook_completed,
         handler=WEBHOOK_HANDLER,

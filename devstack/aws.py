@@ -102,8 +102,6 @@ def bootstrap(settings: Settings) -> None:
     )
 
     ses.verify_email_identity(EmailAddress=settings.mail_sender)
-    if settings.mail_queue is not None:
-        sqs.create_queue(QueueName=settings.mail_queue)
 
 
 def _allow_bucket_to_send(bucket: str, queue_arn: str) -> dict[str, object]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Handler = Callable[[dict[str, Any], Any], Any]
+# What an EventBridge schedule sends the functions it runs (they read none of it).
+SCHEDULED_EVENT: dict[str, Any] = {"source": "aws.scheduler", "detail-type": "Scheduled Event"}
 
 
 @dataclass(frozen=True, slots=True)

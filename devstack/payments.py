@@ -1,5 +1,5 @@
-"""`make run`'s Stripe: the emulator unless a real test key is set, and the reservation sweeper
-on a timer (EventBridge's schedule in AWS)."""
+"""`make run`'s Stripe: the emulator unless a real test key is set; and the scheduled functions
+(the reservation sweeper, the mailer) on timers, as EventBridge runs them in AWS."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from devstack.lambda_runtime import FunctionContainer
+from devstack.lambda_runtime import SCHEDULED_EVENT, FunctionContainer
 from devstack.postgres import port_open
 from devstack.stripe_emulator import DEFAULT_PORT, HOST, StripeEmulator, http_deliverer
 
@@ -19,6 +19,8 @@ EMULATOR_API_KEY = "sk_test_facet_local_emulator"
 EMULATOR_WEBHOOK_SECRET = "whsec_facet_local_emulator"
 SWEEPER = "functions.reservation_sweeper.handler:handler"
 SWEEP_EVERY_SECONDS = 60.0  # EventBridge runs it every 5 minutes; locally sooner is handier
+MAILER = "functions.mailer.handler:handler"
+MAIL_EVERY_SECONDS = 2.0  # every minute in AWS; locally the order mail should show up at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +60,16 @@ def stripe_endpoint(webhook_url: str) -> Iterator[StripeEndpoint]:
 
 
 @contextlib.contextmanager
-def periodic_sweeper(every_seconds: float = SWEEP_EVERY_SECONDS) -> Iterator[None]:
-    """Invoke the sweeper Lambda in its own container on a timer until the block ends."""
-    container = FunctionContainer(SWEEPER)
+def periodic(handler: str, every_seconds: float) -> Iterator[None]:
+    """Invoke the Lambda at `handler` in its own container on a timer until the block ends."""
+    container = FunctionContainer(handler)
     stop = threading.Event()
 
     def loop() -> None:
         while not stop.wait(every_seconds):
-            container.invoke({"source": "aws.scheduler", "detail-type": "Scheduled Event"})
+            container.invoke(SCHEDULED_EVENT)
 
-    thread = threading.Thread(target=loop, name="reservation-sweeper", daemon=True)
+    thread = threading.Thread(target=loop, name=container.name, daemon=True)
     thread.start()
     try:
         yield

@@ -1,8 +1,7 @@
 """What Lambda's SQS event source mapping does in AWS, for the emulator's queues
 (devstack/aws.py): receive batches, invoke the real handler in its container with the SQS event,
 and delete the messages the handler did not report as failed (those come back after the
-visibility timeout). Two queues are fed this way: S3 upload notifications to the thumbnailer,
-and queued mail to the mailer."""
+visibility timeout). S3 upload notifications reach the thumbnailer this way."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
 THUMBNAILER = "functions.thumbnailer.handler:handler"
-MAILER = "functions.mailer.handler:handler"
 BATCH_SIZE = 10  # SQS ReceiveMessage's maximum, as the template's event source mapping
 WAIT_SECONDS = 1  # long-poll: how long Ctrl-C may wait for the poller to notice
 

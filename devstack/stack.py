@@ -18,7 +18,7 @@ from sqlalchemy import URL
 from devstack import aws, emulator, media, payments, postgres, seed
 from devstack.lambda_runtime import FunctionContainer
 from devstack.server import Function, Gateway, LocalServer, load_routes
-from devstack.sqs_poller import MAILER, THUMBNAILER, QueuePoller
+from devstack.sqs_poller import THUMBNAILER, QueuePoller
 from shop.auth import keys
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, build_engine
@@ -41,8 +41,6 @@ LOCAL_DEFAULTS = {
     "CORS_ORIGINS": "http://127.0.0.1:5173,http://localhost:5173",  # frontends (Vite)
     # Local http: a plain `session` cookie without Secure/__Host- (refused when deployed).
     "SESSION_COOKIE_SECURE": "false",
-    # Order mails from the webhook go through a queue on the emulator to the mailer, as in AWS.
-    "MAIL_QUEUE": "facet-mail-local",
 }
 
 
@@ -106,17 +104,15 @@ def run(port: int = DEFAULT_PORT) -> None:
         keys.ensure_local_keyset_file(settings.jwt_keys_file, settings.jwt_algorithm)
         command.upgrade(_alembic_config(), "head")
         inserted = asyncio.run(_seed(settings))
-        # S3 upload events and queued mail: queue -> poller -> the function's warm container.
-        queues = [(settings.image_events_queue, THUMBNAILER)]
-        if settings.mail_queue is not None:
-            queues.append((settings.mail_queue, MAILER))
-        for queue, handler in queues:
-            container = FunctionContainer(handler)
-            frontend.callback(container.close)
-            poller = QueuePoller(settings, queue, container)
-            poller.start()
-            frontend.callback(poller.stop)
-        frontend.enter_context(payments.periodic_sweeper())
+        # S3 upload events: queue -> poller -> the thumbnailer's warm container.
+        thumbnailer = FunctionContainer(THUMBNAILER)
+        frontend.callback(thumbnailer.close)
+        poller = QueuePoller(settings, settings.image_events_queue, thumbnailer)
+        poller.start()
+        frontend.callback(poller.stop)
+        # The scheduled functions, on timers: the reservation sweeper and the mailer.
+        frontend.enter_context(payments.periodic(payments.SWEEPER, payments.SWEEP_EVERY_SECONDS))
+        frontend.enter_context(payments.periodic(payments.MAILER, payments.MAIL_EVERY_SECONDS))
 
         api = f"http://{HOST}:{server.server_port}{settings.api_prefix}"
         sys.stdout.write(_banner(api, url, aws_endpoint, inserted, stripe))

@@ -22,7 +22,7 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from devstack import postgres
-from devstack.lambda_runtime import FunctionContainer
+from devstack.lambda_runtime import SCHEDULED_EVENT, FunctionContainer
 from devstack.stripe_emulator import StripeEmulator
 from shop.api.app import create_app
 from shop.api.deps import get_now
@@ -30,7 +30,7 @@ from shop.auth.keys import ensure_local_keyset_file
 from shop.config import Settings, get_settings
 from shop.db.engine import Database, build_engine
 from tests.helpers.lambda_events import http_api_event
-from tests.helpers.mailbox import verify_sender
+from tests.helpers.mailbox import OrderMail, SentMail, sent_mail, verify_sender
 
 # Everything the settings read comes from here, before the first get_settings() caches it.
 os.environ.update(
@@ -225,3 +225,22 @@ def stripe_emulator() -> StripeEmulator:
 def stripe_webhook() -> FunctionContainer:
     """The Stripe webhook Lambda, warm (its own engine; commits are real)."""
     return _stripe_webhook["container"]
+
+
+@pytest.fixture(scope="session")
+def mailer() -> Iterator[FunctionContainer]:
+    """The mailer Lambda, warm: each invocation sends the outbox's due mail to SES (moto)."""
+    container = FunctionContainer("functions.mailer.handler:handler")
+    yield container
+    container.close()
+
+
+@pytest.fixture
+def order_mail(mailer: FunctionContainer) -> OrderMail:
+    """The mail SES accepted for an address once the mailer has run, as its schedule runs it."""
+
+    def read(to: str) -> list[SentMail]:
+        mailer.invoke(SCHEDULED_EVENT)
+        return sent_mail(to)
+
+    return read

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypedDict
 
 import boto3
@@ -22,6 +23,10 @@ class SentMail(TypedDict):
     source: str
     subject: str
     body: str
+
+
+# The `order_mail` fixture: runs the mailer (as its schedule does), then `sent_mail(to)`.
+type OrderMail = Callable[[str], list[SentMail]]
 
 
 def fresh_address(label: str = "user", domain: str = "mail.example.com") -> str:

@@ -12,11 +12,11 @@ from devstack.stripe_emulator import StripeEmulator
 from tests.catalog.factories import log_in
 from tests.conftest import api_client
 from tests.helpers.live import Live
-from tests.helpers.mailbox import sent_mail
+from tests.helpers.mailbox import OrderMail
 
 
 async def test_checkout_pay_page_webhook_paid_order_and_mails(
-    live: Live, stripe_emulator: StripeEmulator
+    live: Live, stripe_emulator: StripeEmulator, order_mail: OrderMail
 ) -> None:
     seller, brooch = await live.seller_with_product(
         name="Silver brooch", stock=2, price_cents=6_400
@@ -50,8 +50,8 @@ async def test_checkout_pay_page_webhook_paid_order_and_mails(
     assert order["shipping_name"] == "Ada Lovelace"
     assert order["shipping_address"]["line1"] == "12 St James's Square"
     assert await live.stock(brooch) == 0
-    [confirmation] = sent_mail(buyer.email)
+    [confirmation] = order_mail(buyer.email)
     assert "Silver brooch" in confirmation["body"]
     assert "128.00 EUR" in confirmation["body"]
-    [to_seller] = sent_mail(seller.email)
+    [to_seller] = order_mail(seller.email)
     assert "12 St James&#x27;s Square" in to_seller["body"]

@@ -146,8 +146,10 @@ class Settings(BaseSettings):
     # Mail: "ses" (SES v1 API: accepted by SES, moto and LocalStack) or "smtp" (own server).
     mail_backend: Literal["ses", "smtp"] = "ses"
     mail_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
-    # SQS queue (name) for mail sent after a webhook answers; empty: sent before it answers.
-    mail_queue: str | None = None
+    # The order-mail outbox (shop.mail.outbox): rows claimed per batch by the mailer, and how
+    # many SES calls it has in flight at once.
+    mail_outbox_batch_size: int = Field(default=50, ge=1, le=500)
+    mail_outbox_concurrency: int = Field(default=4, ge=1, le=16)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_username: str | None = None
@@ -215,11 +217,6 @@ class Settings(BaseSettings):
         if self.reservation_ttl_seconds <= self.checkout_session_ttl_seconds:
             raise ValueError("RESERVATION_TTL_SECONDS must exceed CHECKOUT_SESSION_TTL_SECONDS")
         return self
-
-    @field_validator("mail_queue", mode="before")
-    @classmethod
-    def _blank_is_no_queue(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("store_timezone")
     @classmethod

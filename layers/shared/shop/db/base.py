@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, MetaData, Table, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -25,6 +25,14 @@ class Base(DeclarativeBase):
         datetime: DateTime(timezone=True),
         uuid.UUID: UUID(as_uuid=True),
     }
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, for statements built once at import (Core statements of a fixed
+    shape are compiled once per process; ORM bulk statements go through more machinery)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class UUIDPrimaryKey:

@@ -1,19 +1,54 @@
-"""Mail decided inside a transaction and sent only after it commits."""
+"""Mail decided inside a transaction and sent only after it commits.
+
+Account mail (codes, links) is sent by the request itself right after its commit (`deliver`):
+the user is waiting for it. Order mail goes through the outbox table instead (`enqueue`, in the
+webhook's own transaction): the webhook answers Stripe without any call to SES or a queue
+(WH-08), a rolled-back change sends nothing and a committed one is never lost. The mailer
+function (`drain`, every minute in AWS) sends what is due; a mail SES refuses is tried again
+after `RETRY_DELAYS`, then kept as failed for a person to look at (alarm: `mail_gave_up`).
+
+Delivery is at least once: if the mailer dies between SES's answer and the delete, that mail
+goes out again when its lease runs out.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.clock import utcnow
+from shop.config import Settings
+from shop.db.engine import Database
+from shop.db.session import unit_of_work
 from shop.mail.messages import Message
+from shop.mail.repository import Claimed, MailRepository
 from shop.mail.sender import MailDeliveryError, MailSender
 from shop.observability import get_logger
+
+# After the nth failed try, the next one waits RETRY_DELAYS[n - 1]; after the last, it gives up
+# (seven tries over about 10 hours: an SES outage of an afternoon delays mail, loses none).
+RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 5, 15, 60, 120, 360))
+# A claimed row is the claimer's for this long; a mailer that died frees it by running out.
+LEASE = timedelta(minutes=5)
+# Failed rows hold addresses: kept two weeks for a person to requeue, then deleted.
+FAILED_RETENTION = timedelta(days=14)
 
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     to: str
     message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class Drained:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
 
 
 async def deliver(sender: MailSender, outgoing: Sequence[Outgoing]) -> None:
@@ -26,3 +61,99 @@ async def deliver(sender: MailSender, outgoing: Sequence[Outgoing]) -> None:
                 "mail not delivered",
                 extra={"event": "mail_undelivered", "subject": mail.message.subject},
             )
+
+
+async def enqueue(session: AsyncSession, outgoing: Sequence[Outgoing]) -> None:
+    """Put mails in the outbox, in the caller's transaction: they exist if and only if it
+    commits."""
+    await MailRepository(session).add(
+        [(mail.to, mail.message.subject, mail.message.text, mail.message.html) for mail in outgoing]
+    )
+
+
+async def drain(
+    settings: Settings,
+    sender: MailSender,
+    *,
+    database: Database | None = None,
+    now: datetime | None = None,
+    stop_after: float | None = None,
+) -> Drained:
+    """Send every due mail, batch by batch, until none is due or the loop's clock passes
+    `stop_after` (asyncio loop time; the Lambda passes its deadline minus a margin). Each
+    batch is claimed in a short transaction of its own, so two mailers never send one row,
+    and no transaction is open while SES is called."""
+    loop = asyncio.get_running_loop()
+    clock = utcnow if now is None else lambda: now
+    total = Drained()
+    async with unit_of_work(database) as session:
+        await MailRepository(session).purge_failed(before=clock() - FAILED_RETENTION)
+    while stop_after is None or loop.time() < stop_after:
+        at = clock()
+        async with unit_of_work(database) as session:
+            batch = await MailRepository(session).claim(
+                at, lease_until=at + LEASE, limit=settings.mail_outbox_batch_size
+            )
+        if not batch:
+            break
+        done = await _send_all(sender, batch, settings.mail_outbox_concurrency)
+        failed = [mail for mail, ok in zip(batch, done, strict=True) if not ok]
+        async with unit_of_work(database) as session:
+            repo = MailRepository(session)
+            await repo.delete([mail.id for mail, ok in zip(batch, done, strict=True) if ok])
+            gave_up = await _reschedule(repo, failed, clock())
+        total = Drained(
+            total.sent + len(batch) - len(failed),
+            total.retried + len(failed) - gave_up,
+            total.failed + gave_up,
+        )
+        if len(batch) < settings.mail_outbox_batch_size:
+            break
+    if total != Drained():
+        get_logger().info(
+            "mail outbox drained",
+            extra={
+                "event": "mail_drained",
+                "sent": total.sent,
+                "retried": total.retried,
+                "failed": total.failed,
+            },
+        )
+    return total
+
+
+async def _send_all(sender: MailSender, batch: Sequence[Claimed], concurrency: int) -> list[bool]:
+    """Send the batch with at most `concurrency` mails in flight; True for each one sent."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def send(mail: Claimed) -> bool:
+        async with gate:
+            try:
+                await sender.send(mail.to, Message(mail.subject, mail.text, mail.html))
+            except MailDeliveryError:
+                return False  # the sender logged why (no body, no address)
+            return True
+
+    return await asyncio.gather(*(send(mail) for mail in batch))
+
+
+async def _reschedule(repo: MailRepository, failed: Sequence[Claimed], now: datetime) -> int:
+    """The next try of each failed mail, or none after the last; the number given up."""
+    gave_up = 0
+    for mail in failed:
+        if mail.attempts > len(RETRY_DELAYS):
+            gave_up += 1
+            await repo.give_up(mail.id, now)
+            get_logger().error(
+                "mail given up",
+                extra={
+                    "event": "mail_gave_up",
+                    "mail_id": mail.id,
+                    "attempts": mail.attempts,
+                    "subject": mail.subject,
+                    "recipient_domain": mail.to.rpartition("@")[2],
+                },
+            )
+        else:
+            await repo.retry_at(mail.id, now + RETRY_DELAYS[mail.attempts - 1])
+    return gave_up

@@ -3,6 +3,7 @@
 from shop.models.category import Category
 from shop.models.checkout_request import CheckoutRequest
 from shop.models.login_throttle import LoginThrottle
+from shop.models.mail_outbox import MailOutbox
 from shop.models.one_time_code import OneTimeCode
 from shop.models.order import Order
 from shop.models.order_item import OrderItem
@@ -22,6 +23,7 @@ __all__ = [
     "Category",
     "CheckoutRequest",
     "LoginThrottle",
+    "MailOutbox",
     "OneTimeCode",
     "Order",
     "OrderItem",

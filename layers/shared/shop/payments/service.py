@@ -18,8 +18,8 @@ from shop.config import Settings
 from shop.db.engine import Database
 from shop.db.session import unit_of_work
 from shop.exceptions import ShopError
+from shop.mail import outbox
 from shop.mail.outbox import Outgoing
-from shop.mail.queue import send_later
 from shop.models import Order
 from shop.observability import get_logger
 from shop.orders import notifications
@@ -109,15 +109,13 @@ async def handle(
         get_logger().info("webhook event ignored", extra={"event": "webhook_ignored", **log})
         return WebhookResult(200, {"received": True, "applied": False})
     try:
-        applied, mails = await _apply(event, handler, settings, database, now or utcnow())
+        applied = await _apply(event, handler, settings, database, now or utcnow())
     except (SQLAlchemyError, OSError, PaymentProviderError) as exc:
         # Rolled back, inbox row included: Stripe's retry gets a clean attempt (WH-08).
         get_logger().error(
             "webhook failed", extra={"event": "webhook_failed", "error": type(exc).__name__, **log}
         )
         return WebhookResult(503, {"error": "retry_later", "detail": "Please retry"})
-    # To the mail queue (MAIL_QUEUE): Stripe's answer does not wait for SES (WH-08).
-    await send_later(settings, mails)
     get_logger().info(
         "webhook processed", extra={"event": "webhook_processed", "applied": applied, **log}
     )
@@ -130,29 +128,32 @@ async def _apply(
     settings: Settings,
     database: Database | None,
     now: datetime,
-) -> tuple[bool, list[Outgoing]]:
+) -> bool:
     gateway = get_gateway(settings)
     obj: dict[str, Any] = event["data"]["object"]
     order_id = await _order_id(obj, settings, gateway, database)
     async with unit_of_work(database) as session:
         if not await PaymentRepository(session).record_event(event["id"], event["type"]):
-            return False, []  # a repeat: already applied (WH-05)
+            return False  # a repeat: already applied (WH-05)
         order = await orders_service.lock_order(session, order_id) if order_id else None
         if order is None:
             get_logger().warning(
                 "webhook for an unknown order",
                 extra={"event": "webhook_unknown_order", "stripe_event_id": event["id"]},
             )
-            return True, []
+            return True
         if _other_session(order, obj):
             get_logger().warning(
                 "webhook session does not match the order",
                 extra={"event": "webhook_session_mismatch", "stripe_event_id": event["id"]},
             )
-            return True, []
+            return True
         context = _Context(session, settings, gateway, now)
         await handler(context, order, obj)
-        return True, context.mails
+        # The mails commit with the change they report; the mailer sends them (WH-08: no
+        # call to SES or a queue before Stripe gets its answer).
+        await outbox.enqueue(session, context.mails)
+        return True
 
 
 async def _order_id(
