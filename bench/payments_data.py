@@ -1,5 +1,6 @@
-"""The `payments` data set and its local services: a seller with well-stocked products, pending
-orders holding stock for the webhook scenarios, and the in-repo Stripe emulator.
+"""The `payments` data set and its local services: a seller with well-stocked products, each in
+two categories (as in a real shop: the payment adds to every category's rollup), pending orders
+holding stock for the webhook scenarios, and the in-repo Stripe emulator.
 
 Seeded first in the registry: it points STRIPE_API_BASE at the emulator, then drops the cached
 settings so that every handler imported afterwards reads them. The webhook's mails stay in the
@@ -24,6 +25,7 @@ from tests.helpers.lambda_events import http_api_event
 
 SELLER_ID = uuid.UUID("00000000-0000-4000-8000-0000000c0001")
 PRODUCTS = 20
+CATEGORIES = ("bench-rings", "bench-gold")  # every product is in both
 STOCK = 10**6
 PRICE_CENTS = 12_500
 PENDING_ORDERS = 5_000  # one per webhook call (warm-up + calls, with room for --calls)
@@ -33,6 +35,10 @@ API_KEY = "sk_test_bench_emulator"
 
 def product_id(index: int) -> uuid.UUID:
     return uuid.uuid5(SELLER_ID, f"product-{index}")
+
+
+def category_id(slug: str) -> uuid.UUID:
+    return uuid.uuid5(SELLER_ID, f"category-{slug}")
 
 
 def order_id(index: int) -> uuid.UUID:
@@ -62,7 +68,7 @@ def _start_services() -> None:
 
 
 async def seed(context: BenchContext) -> None:
-    from shop.models import Order, OrderItem, Product, User
+    from shop.models import Category, Order, OrderItem, Product, ProductCategory, User
 
     _start_services()
     now = datetime.now(UTC)
@@ -93,6 +99,18 @@ async def seed(context: BenchContext) -> None:
                         "status": "active",
                     }
                     for i in range(PRODUCTS)
+                ],
+            )
+            await conn.execute(
+                insert(Category),
+                [{"id": category_id(slug), "name": slug, "slug": slug} for slug in CATEGORIES],
+            )
+            await conn.execute(
+                insert(ProductCategory),
+                [
+                    {"product_id": product_id(i), "category_id": category_id(slug)}
+                    for i in range(PRODUCTS)
+                    for slug in CATEGORIES
                 ],
             )
             await conn.execute(

@@ -29,7 +29,7 @@ async def pay_order(
     )
     session.add(order)
     await session.flush()
-    session.add_all(
+    items = [
         OrderItem(
             order_id=order.id,
             product_id=product.id,
@@ -39,9 +39,10 @@ async def pay_order(
             quantity=quantity,
         )
         for product, quantity in lines
-    )
+    ]
+    session.add_all(items)
     await session.flush()
-    await stats_service.record_order_paid(session, order, settings)
+    await stats_service.record_order_paid(session, order, items, settings)
     return order
 
 

@@ -6,6 +6,7 @@ paid orders' money."""
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devstack.lambda_runtime import FunctionContainer
+from shop.config import Settings
 from shop.models import (
     Category,
     Order,
@@ -26,9 +28,17 @@ from shop.models import (
     SellerMonthlyStat,
     SellerMonthlyTotal,
 )
+from shop.payments import service as payments_service
 from shop.stats import service as stats_service
 from tests.helpers.live import Live
-from tests.payments.events import charge_object, deliver, event, placed_order, session_object
+from tests.payments.events import (
+    charge_object,
+    deliver,
+    event,
+    placed_order,
+    session_object,
+    sign,
+)
 
 ROLLUPS = (SellerMonthlyStat, SellerMonthlyCategoryStat, SellerMonthlyTotal)
 
@@ -166,3 +176,49 @@ async def test_what_the_webhook_kept_equals_a_rebuild_and_the_paid_orders(
     totals = kept[2]
     assert sum(row[5] for row in totals) == gross  # gross_cents
     assert sum(row[6] for row in totals) == refunded  # refunded_cents
+
+
+async def test_concurrent_payments_and_checkouts_of_the_same_products_all_apply(
+    live: Live, settings: Settings
+) -> None:
+    """Payments lock product rows (units sold) and rollup rows, checkouts lock product rows
+    (stock): all in key order, so at once they never deadlock (a deadlock would be a 503)."""
+    seller, ring = await live.seller_with_product(stock=1_000, price_cents=2_500)
+    other, chain = await live.seller_with_product(stock=1_000, price_cents=7_999)
+    async with AsyncSession(live.engine) as session, session.begin():
+        categories = list(await session.scalars(select(Category).order_by(Category.name)))
+        for product in (ring, chain):
+            for category in categories[:2]:
+                session.add(ProductCategory(product_id=product.id, category_id=category.id))
+    carts = [[(ring, 1), (chain, 2)], [(chain, 1), (ring, 3)]] * 6
+    orders = [await placed_order(live, cart) for cart in carts]
+    payments = [event("checkout.session.completed", session_object(order)) for order in orders]
+    live.events += [str(payment["id"]) for payment in payments]
+
+    async def pay(body: dict[str, Any]) -> int:
+        payload = json.dumps(body)
+        result = await payments_service.handle(
+            payload.encode(), sign(payload), settings=settings, database=live.database
+        )
+        return result.status_code
+
+    answers = await asyncio.gather(
+        *(pay(payment) for payment in payments),
+        *(placed_order(live, cart) for cart in carts),
+    )
+
+    assert answers[: len(payments)] == [200] * len(payments)
+    sellers = [seller.id, other.id]
+    async with AsyncSession(live.engine) as session:
+        kept = await _rollups(session, sellers)
+        units = await session.scalar(
+            select(func.sum(SellerMonthlyStat.units_sold)).where(
+                SellerMonthlyStat.seller_id.in_(sellers)
+            )
+        )
+    async with AsyncSession(live.engine) as session:
+        await stats_service.rebuild(session, live.settings)
+        assert await _rollups(session, sellers) == kept
+        await session.rollback()
+    assert units == 6 * (3 + 4)
+    assert len(kept[1]) == 4  # category rows: two sellers x two categories

@@ -4,6 +4,7 @@ order back), the stock hold's release, and the buyer's and seller's views."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -105,14 +106,17 @@ async def release_hold(session: AsyncSession, order: Order, status: str, now: da
 
 
 async def fulfil(
-    session: AsyncSession, order: Order, settings: Settings, now: datetime
+    session: AsyncSession,
+    order: Order,
+    lines: Sequence[OrderItem],
+    settings: Settings,
+    now: datetime,
 ) -> Fulfilment:
-    """Turn a paid order into a sale, once per order (WH-06). A hold that was released meanwhile
-    is taken again; if the stock is gone the caller refunds (INV-05)."""
+    """Turn a paid order (with its `lines`) into a sale, once per order (WH-06). A hold that was
+    released meanwhile is taken again; if the stock is gone the caller refunds (INV-05)."""
     if order.paid_at is not None or order.status not in PAYABLE:
         return Fulfilment.NOTHING
     repo = OrderRepository(session)
-    lines = await repo.items(order.id)
     if not order.stock_held:
         savepoint = await session.begin_nested()
         for item in lines:
@@ -126,7 +130,7 @@ async def fulfil(
     if order.status != "partially_refunded":
         order.status = "paid"
     order.paid_at = order.updated_at = now
-    await stats_service.record_order_paid(session, order, settings)
+    await stats_service.record_order_paid(session, order, lines, settings)
     if order.amount_refunded:
         # A partial refund arrived before the payment event: the rollup learns it now.
         await stats_service.record_order_refund(

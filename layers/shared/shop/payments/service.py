@@ -149,7 +149,9 @@ async def _apply(
             )
             return True
         context = _Context(session, settings, gateway, now)
-        await handler(context, order, obj)
+        # One UPDATE of the order at commit, not one per query that would autoflush it.
+        with session.no_autoflush:
+            await handler(context, order, obj)
         # The mails commit with the change they report; the mailer sends them (WH-08: no
         # call to SES or a queue before Stripe gets its answer).
         await outbox.enqueue(session, context.mails)
@@ -227,9 +229,9 @@ async def _refunded(ctx: _Context, order: Order, obj: dict[str, Any]) -> None:
 
 
 async def _fulfil(ctx: _Context, order: Order) -> None:
-    outcome = await orders_service.fulfil(ctx.session, order, ctx.settings, ctx.now)
+    items = await orders_service.items(ctx.session, order)
+    outcome = await orders_service.fulfil(ctx.session, order, items, ctx.settings, ctx.now)
     if outcome is orders_service.Fulfilment.PAID:
-        items = await orders_service.items(ctx.session, order)
         ctx.mails += await notifications.paid(ctx.session, order, items)
     elif outcome is orders_service.Fulfilment.NEEDS_REFUND:
         # Inside the transaction on purpose: if the commit fails, Stripe's retry asks again

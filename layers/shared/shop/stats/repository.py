@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import JSON, Date, cast, column, delete, func, select, text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.db.base import Base
+from shop.db.base import Base, table_of
 from shop.models import (
     Order,
     OrderItem,
@@ -60,6 +60,41 @@ _PRODUCT_KEY = ("seller_id", "month", "product_id", "currency")
 _CATEGORY_KEY = ("seller_id", "month", "category_id", "currency")
 _TOTAL_KEY = ("seller_id", "month", "currency")
 _REBUILD_WORK_MEM = "256MB"  # the rebuild's groupings sort in memory, not on disk
+_COUNTERS = ("units_sold", "gross_cents", "refunded_cents")
+
+
+def _adding(model: type[Base], key: Sequence[str], counters: Sequence[str]) -> Insert:
+    """INSERT ... ON CONFLICT (key) DO UPDATE that adds each counter to the stored one."""
+    table = table_of(model)
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={name: table.c[name] + statement.excluded[name] for name in counters},
+    )
+
+
+_ADD_TO_PRODUCTS = _adding(SellerMonthlyStat, _PRODUCT_KEY, _COUNTERS)
+# Grouped and inserted in key order (month and currency are one per call), like `_adding`'s.
+_ADD_TO_CATEGORIES = text(
+    """
+    INSERT INTO seller_monthly_category_stats AS t
+      (seller_id, month, category_id, currency, units_sold, gross_cents, refunded_cents)
+    SELECT s.seller_id, CAST(:month AS date), pc.category_id, CAST(:currency AS varchar),
+           sum(s.units_sold), sum(s.gross_cents), sum(s.refunded_cents)
+      FROM unnest(CAST(:sellers AS uuid[]), CAST(:products AS uuid[]),
+                  CAST(:units_sold AS bigint[]), CAST(:gross_cents AS bigint[]),
+                  CAST(:refunded_cents AS bigint[]))
+           AS s (seller_id, product_id, units_sold, gross_cents, refunded_cents)
+      JOIN product_categories pc ON pc.product_id = s.product_id
+     GROUP BY s.seller_id, pc.category_id
+     ORDER BY s.seller_id, pc.category_id
+    ON CONFLICT (seller_id, month, category_id, currency) DO UPDATE SET
+      units_sold = t.units_sold + excluded.units_sold,
+      gross_cents = t.gross_cents + excluded.gross_cents,
+      refunded_cents = t.refunded_cents + excluded.refunded_cents
+    """
+)
+_ADD_TO_TOTALS = _adding(SellerMonthlyTotal, _TOTAL_KEY, (*_COUNTERS, "orders"))
 
 
 class StatsRepository:
@@ -83,30 +118,31 @@ class StatsRepository:
         )
         return [Sale(s, p, int(u), int(c)) for s, p, u, c in rows]
 
-    async def categories_of(
-        self, product_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[uuid.UUID]]:
-        rows = await self.session.execute(
-            select(ProductCategory.product_id, ProductCategory.category_id).where(
-                ProductCategory.product_id.in_(product_ids)
-            )
-        )
-        categories: dict[uuid.UUID, list[uuid.UUID]] = {p: [] for p in product_ids}
-        for product_id, category_id in rows:
-            categories[product_id].append(category_id)
-        return categories
-
     async def add_to_products(self, rows: Sequence[dict[str, Any]]) -> None:
-        await self._add(SellerMonthlyStat, _PRODUCT_KEY, rows)
+        await self._add(_ADD_TO_PRODUCTS, _PRODUCT_KEY, rows)
 
-    async def add_to_categories(self, rows: Sequence[dict[str, Any]]) -> None:
-        await self._add(SellerMonthlyCategoryStat, _CATEGORY_KEY, rows)
+    async def add_to_categories(self, product_rows: Sequence[dict[str, Any]]) -> None:
+        """Each product row (one month and currency) again under every category the product
+        is in, summed per category: the categories are joined in the same statement."""
+        if not product_rows:
+            return
+        first = product_rows[0]
+        await self.session.execute(
+            _ADD_TO_CATEGORIES,
+            {
+                "month": first["month"],
+                "currency": first["currency"],
+                "sellers": [row["seller_id"] for row in product_rows],
+                "products": [row["product_id"] for row in product_rows],
+                **{name: [row[name] for row in product_rows] for name in _COUNTERS},
+            },
+        )
 
     async def add_to_totals(self, rows: Sequence[dict[str, Any]]) -> None:
-        await self._add(SellerMonthlyTotal, _TOTAL_KEY, rows)
+        await self._add(_ADD_TO_TOTALS, _TOTAL_KEY, rows)
 
     async def _add(
-        self, model: type[Base], key: Sequence[str], rows: Sequence[dict[str, Any]]
+        self, statement: Insert, key: Sequence[str], rows: Sequence[dict[str, Any]]
     ) -> None:
         """Upsert that adds to the counters; rows with the same key are summed first (one
         statement may touch a row once). Rows go in key order, so two payments touching the
@@ -120,21 +156,11 @@ class StatsRepository:
                 for name, value in row.items():
                     if name not in key:
                         found[name] += value
-        if not merged:
-            return
-        ordered = [merged[k] for k in sorted(merged, key=lambda k: tuple(map(str, k)))]
-        statement = insert(model).values(ordered)
-        table = model.__table__
-        await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=list(key),
-                set_={
-                    name: table.c[name] + statement.excluded[name]
-                    for name in ordered[0]
-                    if name not in key
-                },
+        if merged:
+            # executemany of one prepared statement: compiled once per container.
+            await self.session.execute(
+                statement, [merged[k] for k in sorted(merged, key=lambda k: tuple(map(str, k)))]
             )
-        )
 
     async def add_refund(self, refund: OrderRefund) -> None:
         self.session.add(refund)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog import service as catalog_service
 from shop.config import Settings
 from shop.exceptions import ShopError
-from shop.models import Order, OrderRefund
+from shop.models import Order, OrderItem, OrderRefund
 from shop.stats.repository import CategoryMonth, ProductMonth, Sale, StatsRepository
 from shop.stats.schemas import (
     Amounts,
@@ -41,13 +41,16 @@ class InvalidMonthRange(ShopError):
 # Writing ------------------------------------------------------------------------------------
 
 
-async def record_order_paid(session: AsyncSession, order: Order, settings: Settings) -> None:
-    """Add a paid order to the rollups (units, gross, one order per seller) in the month of
-    `order.paid_at`. Call once per order, in the transaction that sets `paid_at`."""
+async def record_order_paid(
+    session: AsyncSession, order: Order, items: Sequence[OrderItem], settings: Settings
+) -> None:
+    """Add a paid order (with its lines, `items`) to the rollups (units, gross, one order per
+    seller) in the month of `order.paid_at`. Call once per order, in the transaction that sets
+    `paid_at`."""
     if order.paid_at is None:
         raise ValueError("record_order_paid needs the order's paid_at")
     repo = StatsRepository(session)
-    sales = await repo.order_sales(order.id)
+    sales = sales_of(items)
     month = month_of(order.paid_at, settings.store_zone)
     await _add(repo, sales, month, order.currency, [Counts(s.units, s.cents, 0) for s in sales], 1)
     await catalog_service.add_units_sold(session, {s.product_id: s.units for s in sales})
@@ -102,7 +105,7 @@ async def _add(
         for sale, added in zip(sales, counts, strict=True)
     ]
     await repo.add_to_products(product_rows)
-    await _add_to_categories(repo, sales, product_rows)
+    await repo.add_to_categories(product_rows)
     per_seller: dict[uuid.UUID, dict[str, int]] = {}
     for sale, added in zip(sales, counts, strict=True):
         total = per_seller.setdefault(sale.seller_id, dict.fromkeys(asdict(added), 0))
@@ -116,18 +119,17 @@ async def _add(
     )
 
 
-async def _add_to_categories(
-    repo: StatsRepository, sales: Sequence[Sale], product_rows: Sequence[dict[str, Any]]
-) -> None:
-    """Each product row again under every category the product is in."""
-    categories = await repo.categories_of([sale.product_id for sale in sales])
-    await repo.add_to_categories(
-        [
-            {**{k: v for k, v in row.items() if k != "product_id"}, "category_id": category_id}
-            for sale, row in zip(sales, product_rows, strict=True)
-            for category_id in categories[sale.product_id]
-        ]
-    )
+def sales_of(items: Iterable[OrderItem]) -> list[Sale]:
+    """The lines summed per seller and product, in (seller, product) order, as
+    `StatsRepository.order_sales` reads them from the database."""
+    summed: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, int]] = {}
+    for item in items:
+        units, cents = summed.get((item.seller_id, item.product_id), (0, 0))
+        summed[item.seller_id, item.product_id] = (
+            units + item.quantity,
+            cents + item.quantity * item.unit_price_cents,
+        )
+    return [Sale(s, p, units, cents) for (s, p), (units, cents) in sorted(summed.items())]
 
 
 def allocate(amount: int, weights: Sequence[int]) -> list[int]:
