@@ -20,5 +20,9 @@ class CheckoutRequest(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     # SHA-256 of the normalised cart: a reused key with another cart is refused.
     request_hash: Mapped[str] = mapped_column(String(64))
-    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    # Checked at commit: checkout claims the key before it places the order (one round trip
+    # for a new request, no stock taken for a repeat).
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("orders.id", ondelete="CASCADE", deferrable=True, initially="DEFERRED")
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

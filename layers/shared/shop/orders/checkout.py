@@ -40,10 +40,6 @@ class CheckoutClosed(Conflict):
     code = "checkout_closed"
 
 
-class _KeyTaken(Exception):
-    """A concurrent request with the same Idempotency-Key committed first."""
-
-
 @dataclass(frozen=True, slots=True)
 class PendingCheckout:
     order: Order
@@ -64,30 +60,26 @@ async def start(
     cart: CheckoutCreate,
     now: datetime,
 ) -> PendingCheckout:
-    """The order this Idempotency-Key stands for: placed now, or the one placed before."""
+    """The order this Idempotency-Key stands for: placed now, or the one placed before. The key
+    is claimed first, so a repeat holds no stock and a new request takes one statement more."""
     repo = OrderRepository(session)
     scope = f"user:{buyer.id}" if buyer else GUEST_SCOPE
     digest = request_hash(cart)
+    email = buyer.email if buyer else None
+    order_id = uuid.uuid4()
+    # Past its lifetime a key starts a new order (its row is taken over).
     fresh_after = now - timedelta(seconds=settings.checkout_idempotency_ttl_seconds)
+    if await repo.claim_checkout_request(scope, key, digest, order_id, now, fresh_after):
+        # A line that cannot be served raises: the request's rollback undoes the key too.
+        order, items = await _place(repo, settings, buyer, cart, now, order_id)
+        return PendingCheckout(order, items, email)
     existing = await repo.checkout_request(scope, key)
-    if existing is not None and existing.created_at <= fresh_after:
-        await repo.forget_checkout_request(existing)  # past its lifetime: a new request
-        existing = None
-    if existing is None:
-        try:
-            async with session.begin_nested():
-                order, items = await _place(repo, settings, buyer, cart, now)
-                if not await repo.claim_checkout_request(scope, key, digest, order.id, now):
-                    raise _KeyTaken
-        except _KeyTaken:
-            existing = await repo.checkout_request(scope, key)
-        else:
-            return PendingCheckout(order, items, buyer.email if buyer else None)
-    if existing is None or existing.request_hash != digest:
+    assert existing is not None  # the claim's conflict locked this row until our commit
+    if existing.request_hash != digest:
         raise IdempotencyKeyReused("This Idempotency-Key was used for another cart")
     placed = await repo.get(existing.order_id)
     assert placed is not None  # the key row cascades with its order
-    return PendingCheckout(placed, await repo.items(placed.id), buyer.email if buyer else None)
+    return PendingCheckout(placed, await repo.items(placed.id), email)
 
 
 async def _place(
@@ -96,6 +88,7 @@ async def _place(
     buyer: User | None,
     cart: CheckoutCreate,
     now: datetime,
+    order_id: uuid.UUID,
 ) -> tuple[Order, list[OrderItem]]:
     # Product-id order: two carts sharing products lock their rows in the same order (INV-02).
     lines = sorted(cart.items, key=lambda line: line.product_id)
@@ -103,7 +96,6 @@ async def _place(
     for line in lines:
         taken = await repo.take_stock(line.product_id, line.quantity)
         if taken is None:
-            # Raised inside the savepoint: every line held so far is given back.
             raise CartUnavailable(
                 f"Product {line.product_id} is not available in the quantity asked for"
             )
@@ -112,7 +104,7 @@ async def _place(
     if len(currencies) != 1:
         raise MixedCurrencies("The cart holds products priced in different currencies")
     order = Order(
-        id=uuid.uuid4(),
+        id=order_id,
         customer_id=buyer.id if buyer else None,
         email=buyer.email if buyer else None,
         status="pending",

@@ -7,14 +7,51 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import bindparam, delete, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.db.base import table_of
 from shop.models import CheckoutRequest, Order, OrderItem, Product, User
 
 # Statuses a seller ships (or has shipped) from: the buyer paid and no full refund happened.
 SHIPPABLE = ("paid", "partially_refunded")
+
+# The checkout's statements, built once (composing them cost about as much as running them).
+_requests, _products, _orders = (table_of(m) for m in (CheckoutRequest, Product, Order))
+_new_request = insert(_requests).values(
+    scope=bindparam("b_scope"),
+    key=bindparam("b_key"),
+    request_hash=bindparam("b_hash"),
+    order_id=bindparam("b_order"),
+    created_at=bindparam("b_now"),
+)
+_CLAIM_KEY = _new_request.on_conflict_do_update(
+    index_elements=[_requests.c.scope, _requests.c.key],
+    set_={name: _new_request.excluded[name] for name in ("request_hash", "order_id", "created_at")},
+    where=_requests.c.created_at <= bindparam("b_fresh_after"),
+).returning(_requests.c.order_id)
+_TAKE_STOCK = (
+    update(_products)
+    .where(
+        _products.c.id == bindparam("b_product"),
+        _products.c.status == "active",
+        _products.c.stock >= bindparam("b_quantity"),
+    )
+    .values(stock=_products.c.stock - bindparam("b_quantity"))
+    .returning(
+        _products.c.id,
+        _products.c.seller_id,
+        _products.c.name,
+        _products.c.price_cents,
+        _products.c.currency,
+    )
+)
+_SET_CHECKOUT_SESSION = (
+    update(_orders)
+    .where(_orders.c.id == bindparam("b_order"))
+    .values(stripe_session_id=bindparam("b_session"), checkout_url=bindparam("b_url"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,29 +79,35 @@ class OrderRepository:
         return await self.session.get(CheckoutRequest, (scope, key))
 
     async def claim_checkout_request(
-        self, scope: str, key: str, request_hash: str, order_id: uuid.UUID, now: datetime
+        self,
+        scope: str,
+        key: str,
+        request_hash: str,
+        order_id: uuid.UUID,
+        now: datetime,
+        fresh_after: datetime,
     ) -> bool:
-        """Store the key for this order; False when a concurrent request stored it first (the
-        insert waits for that request's commit, then does nothing)."""
-        inserted = await self.session.scalar(
-            insert(CheckoutRequest)
-            .values(
-                scope=scope, key=key, request_hash=request_hash, order_id=order_id, created_at=now
-            )
-            .on_conflict_do_nothing()
-            .returning(CheckoutRequest.key)
+        """Store the key for the order about to be placed (`order_id`; the foreign key is checked
+        at commit), replacing a row of this key created at or before `fresh_after`. False when
+        the key belongs to a live request: a concurrent one's insert waits for its commit."""
+        claimed = await self.session.scalar(
+            _CLAIM_KEY,
+            {
+                "b_scope": scope,
+                "b_key": key,
+                "b_hash": request_hash,
+                "b_order": order_id,
+                "b_now": now,
+                "b_fresh_after": fresh_after,
+            },
         )
-        return inserted is not None
+        return claimed is not None
 
     async def forget_checkout_requests(self, before: datetime) -> int:
         result = await self.session.execute(
             delete(CheckoutRequest).where(CheckoutRequest.created_at <= before)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
-
-    async def forget_checkout_request(self, request: CheckoutRequest) -> None:
-        await self.session.delete(request)
-        await self.session.flush()
 
     # --- stock (INV-01, INV-02): conditional updates, callers go in product-id order
 
@@ -73,20 +116,7 @@ class OrderRepository:
         stays locked until commit. None when it cannot be served."""
         row = (
             await self.session.execute(
-                update(Product)
-                .where(
-                    Product.id == product_id,
-                    Product.status == "active",
-                    Product.stock >= quantity,
-                )
-                .values(stock=Product.stock - quantity)
-                .returning(
-                    Product.id,
-                    Product.seller_id,
-                    Product.name,
-                    Product.price_cents,
-                    Product.currency,
-                )
+                _TAKE_STOCK, {"b_product": product_id, "b_quantity": quantity}
             )
         ).one_or_none()
         if row is None:
@@ -117,9 +147,7 @@ class OrderRepository:
 
     async def set_checkout_session(self, order_id: uuid.UUID, session_id: str, url: str) -> None:
         await self.session.execute(
-            update(Order)
-            .where(Order.id == order_id)
-            .values(stripe_session_id=session_id, checkout_url=url)
+            _SET_CHECKOUT_SESSION, {"b_order": order_id, "b_session": session_id, "b_url": url}
         )
 
     async def get(self, order_id: uuid.UUID) -> Order | None:
