@@ -1,5 +1,5 @@
 """Checkout under contention, through the real endpoint: each request its own transaction on
-its own pooled connection, lined up with a barrier, on committed data (INV-01, INV-02, PAY-04)."""
+its own pooled connection, lined up with a barrier, on committed data (INV-01..03, PAY-04)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import uuid
 
 import httpx
 
+from shop.db.session import MAX_RETRIES
 from shop.models import Product
 from tests.conftest import api_client
+from tests.helpers.faults import deadlocks
 from tests.helpers.live import Live
 
 CHECKOUT = "/api/v1/checkout"
@@ -83,3 +85,42 @@ async def test_pay_04_two_concurrent_identical_requests_make_one_order_and_equal
     assert one.json() == two.json()
     assert len(await live.orders_of(ring)) == 1
     assert await live.stock(ring) == 3
+
+
+async def test_inv_03_a_checkout_that_postgres_ends_as_a_deadlock_is_tried_again(
+    live: Live,
+) -> None:
+    _, ring = await live.seller_with_product(stock=5)
+    barrier = asyncio.Barrier(1)
+
+    async with (
+        deadlocks(live.engine, "orders", times=2) as injected,
+        api_client(live.app()) as client,
+    ):
+        response = await _post(client, barrier, [(ring, 2)])
+        inserts = await injected.inserts()
+
+    assert response.status_code == 200, response.text
+    assert inserts == 3  # two attempts rolled back, the third committed
+    [order] = await live.orders_of(ring)
+    assert str(order.id) == response.json()["order_id"]
+    assert await live.stock(ring) == 3  # held once: the failed attempts gave theirs back
+
+
+async def test_inv_03_retries_are_bounded_and_a_lasting_deadlock_changes_nothing(
+    live: Live,
+) -> None:
+    _, ring = await live.seller_with_product(stock=5)
+    barrier = asyncio.Barrier(1)
+
+    async with (
+        deadlocks(live.engine, "orders", times=100) as injected,
+        api_client(live.app(), raise_app_exceptions=False) as client,
+    ):
+        response = await _post(client, barrier, [(ring, 2)])
+        inserts = await injected.inserts()
+
+    assert response.status_code == 500
+    assert inserts == 1 + MAX_RETRIES
+    assert await live.orders_of(ring) == []
+    assert await live.stock(ring) == 5

@@ -14,8 +14,10 @@ from devstack.lambda_runtime import FunctionContainer
 from devstack.stripe_emulator import StripeEmulator
 from shop.config import Settings
 from shop.db.engine import Database, build_engine
+from shop.db.session import MAX_RETRIES
 from shop.models import SellerMonthlyStat, StripeEvent
 from shop.payments import service
+from tests.helpers.faults import deadlocks
 from tests.helpers.lambda_events import json_body
 from tests.helpers.live import Live
 from tests.helpers.mailbox import OrderMail, fresh_address, sent_mail
@@ -273,6 +275,53 @@ async def test_wh_08_a_database_failure_mid_transaction_is_503_and_no_event_is_k
     async with AsyncSession(live.engine) as session:
         kept = await session.scalar(select(func.count()).where(StripeEvent.id == paid["id"]))
     assert kept == 1
+
+
+async def test_inv_03_an_event_postgres_ends_as_a_deadlock_is_applied_on_a_retry_once(
+    live: Live, settings: Settings, order_mail: OrderMail
+) -> None:
+    _, ring = await live.seller_with_product(stock=3)
+    order = await placed_order(live, [(ring, 1)])
+    buyer = fresh_address("buyer")
+    paid = event(COMPLETED, session_object(order, email=buyer))
+    live.events.append(str(paid["id"]))
+    payload = json.dumps(paid)
+
+    async with deadlocks(live.engine, "mail_outbox", times=2) as injected:
+        # The mails are the transaction's last insert: two whole attempts are rolled back.
+        result = await service.handle(
+            payload.encode(), sign(payload), settings=settings, database=live.database
+        )
+        inserts = await injected.inserts()
+
+    assert (result.status_code, result.body["applied"]) == (200, True)
+    assert inserts == 2 + 2  # two attempts failed on their first mail, the third wrote both
+    assert (await live.order(order.id)).status == "paid"
+    assert await live.stock(ring) == 2
+    assert len(order_mail(buyer)) == 1
+    assert await _units_in_stats(live) == 1
+
+
+async def test_inv_03_a_lasting_deadlock_is_503_after_bounded_retries_and_keeps_nothing(
+    live: Live, settings: Settings
+) -> None:
+    _, ring = await live.seller_with_product(stock=3)
+    order = await placed_order(live, [(ring, 1)])
+    paid = event(COMPLETED, session_object(order))
+    payload = json.dumps(paid)
+
+    async with deadlocks(live.engine, "mail_outbox", times=100) as injected:
+        result = await service.handle(
+            payload.encode(), sign(payload), settings=settings, database=live.database
+        )
+        inserts = await injected.inserts()
+
+    assert result.status_code == 503  # Stripe delivers it again later
+    assert inserts == 1 + MAX_RETRIES
+    assert (await live.order(order.id)).status == "pending"
+    async with AsyncSession(live.engine) as session:
+        kept = await session.scalar(select(func.count()).where(StripeEvent.id == paid["id"]))
+    assert kept == 0
 
 
 async def test_wh_10_an_amount_or_currency_mismatch_needs_review_and_fulfils_nothing(

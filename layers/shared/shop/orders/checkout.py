@@ -61,7 +61,8 @@ async def start(
     now: datetime,
 ) -> PendingCheckout:
     """The order this Idempotency-Key stands for: placed now, or the one placed before. The key
-    is claimed first, so a repeat holds no stock and a new request takes one statement more."""
+    is claimed before anything else, so a repeat never touches stock and a new request needs
+    no savepoint to give its hold back to a concurrent twin."""
     repo = OrderRepository(session)
     scope = f"user:{buyer.id}" if buyer else GUEST_SCOPE
     digest = request_hash(cart)

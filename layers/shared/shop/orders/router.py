@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
+from sqlalchemy.exc import DBAPIError
 
 from shop.api.deps import (
     CurrentSeller,
@@ -13,6 +14,7 @@ from shop.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from shop.db.session import retrying
 from shop.orders import checkout, service
 from shop.orders.schemas import (
     CheckoutCreate,
@@ -44,11 +46,19 @@ async def start_checkout(
     now: NowDep,
 ) -> CheckoutRead:
     """Hold the cart's stock for a new order and return the Stripe Checkout URL to pay it."""
-    pending = await checkout.start(session, settings, buyer, idempotency_key, cart, now)
-    # The hold is committed before Stripe is called: no row lock waits on the network, and if
-    # Stripe fails the sweeper gives the stock back at reserved_until (INV-04).
-    await session.commit()
-    return await checkout.open_payment(session, gateway, pending)
+
+    async def place() -> checkout.PendingCheckout:
+        try:
+            pending = await checkout.start(session, settings, buyer, idempotency_key, cart, now)
+            # The hold is committed before Stripe is called: no row lock waits on the network,
+            # and if Stripe fails the sweeper gives the stock back at reserved_until (INV-04).
+            await session.commit()
+        except DBAPIError:
+            await session.rollback()  # a deadlock is tried again from the start (INV-03)
+            raise
+        return pending
+
+    return await checkout.open_payment(session, gateway, await retrying(place))
 
 
 @router.get("/orders", response_model=OrderPage)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.clock import utcnow
 from shop.config import Settings
 from shop.db.engine import Database
-from shop.db.session import unit_of_work
+from shop.db.session import retrying, unit_of_work
 from shop.exceptions import ShopError
 from shop.mail import outbox
 from shop.mail.outbox import Outgoing
@@ -109,7 +109,8 @@ async def handle(
         get_logger().info("webhook event ignored", extra={"event": "webhook_ignored", **log})
         return WebhookResult(200, {"received": True, "applied": False})
     try:
-        applied = await _apply(event, handler, settings, database, now or utcnow())
+        at = now or utcnow()
+        applied = await retrying(lambda: _apply(event, handler, settings, database, at))
     except (SQLAlchemyError, OSError, PaymentProviderError) as exc:
         # Rolled back, inbox row included: Stripe's retry gets a clean attempt (WH-08).
         get_logger().error(
