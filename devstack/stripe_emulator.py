@@ -4,9 +4,10 @@ Session, and signed webhook events.
 Nothing in a package registry emulates Checkout Sessions, so this keeps just what Facet needs:
 `POST /v1/checkout/sessions` (form-encoded, Idempotency-Key replay and mismatch like Stripe),
 `GET /v1/checkout/sessions/{id}`, `POST /v1/checkout/sessions/{id}/expire`, `POST /v1/refunds`,
-`GET /v1/payment_intents/{id}`, and `GET /pay/{id}` with Pay and Cancel buttons. Events are
-signed with Stripe's own library and delivered in order from a background thread, as Stripe
-delivers them: never inside the API call that caused them.
+`GET /v1/payment_intents/{id}`, `GET /v1/events` (which ones the webhook did not take, for the
+reconciliation) and `GET /pay/{id}` with Pay and Cancel buttons. Events are signed with
+Stripe's own library and delivered in order from a background thread, as Stripe delivers them:
+never inside the API call that caused them.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class _State:
     idempotent: dict[str, tuple[str, int, dict[str, Any]]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     deliveries: list[tuple[str, int]] = field(default_factory=list)  # (event type, status)
+    events: list[dict[str, Any]] = field(default_factory=list)  # every event, oldest first
+    delivered: set[str] = field(default_factory=set)  # ids of events the endpoint took (2xx)
 
 
 def http_deliverer(url: str) -> Deliver:
@@ -251,6 +254,8 @@ class StripeEmulator:
                 return session
             case "POST", ["v1", "refunds"]:
                 return self._refund(params)
+            case "GET", ["v1", "events"]:
+                return self._list_events(params)
             case "GET", ["v1", "payment_intents", intent_id]:
                 intent = self._state.intents.get(intent_id)
                 if intent is None:
@@ -362,11 +367,34 @@ class StripeEmulator:
             "type": event_type,
             "data": {"object": json.loads(json.dumps(obj))},
         }
+        self._state.events.append(event)
         payload = json.dumps(event).encode()
         if self._captured is not None:
             self._captured.append((event_type, payload))
         else:
             self._outbox.put((event_type, payload))
+
+    def _list_events(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`GET /v1/events`, newest first, with the filters the reconciliation uses:
+        `delivery_success`, `created[gte]`, `types[]`, and `limit` / `starting_after` pages."""
+        events = self._state.events[::-1]
+        if "delivery_success" in params:
+            wanted = str(params["delivery_success"]).lower() == "true"
+            events = [e for e in events if (e["id"] in self._state.delivered) == wanted]
+        if "gte" in (created := params.get("created") or {}):
+            events = [e for e in events if e["created"] >= int(created["gte"])]
+        if types := params.get("types"):
+            events = [e for e in events if e["type"] in types]
+        if after := params.get("starting_after"):
+            ids = [e["id"] for e in events]
+            events = events[ids.index(after) + 1 :] if after in ids else []
+        limit = int(params.get("limit", 10))
+        return {
+            "object": "list",
+            "url": "/v1/events",
+            "has_more": len(events) > limit,
+            "data": json.loads(json.dumps(events[:limit])),
+        }
 
     def _deliver_forever(self) -> None:
         while (item := self._outbox.get()) is not None:
@@ -378,6 +406,8 @@ class StripeEmulator:
                 status = self._deliver(payload, signature)
                 with self._lock:
                     self._state.deliveries.append((event_type, status))
+                    if 200 <= status < 300:
+                        self._state.delivered.add(json.loads(payload)["id"])
             finally:
                 self._outbox.task_done()
         self._outbox.task_done()

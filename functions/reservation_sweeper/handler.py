@@ -1,4 +1,5 @@
-"""Reservation sweeper Lambda (EventBridge schedule): releases stock holds past their time."""
+"""Reservation sweeper Lambda (EventBridge schedule): releases stock holds past their time, and
+applies the Stripe events the webhook did not receive (WH-09)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from shop import runtime
 from shop.config import get_settings
 from shop.orders import sweeper
+from shop.payments import reconcile
 
 runtime.event_loop()
 settings = get_settings()
@@ -14,5 +16,7 @@ settings = get_settings()
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, int]:
     runtime.event_loop()
+    # Replayed first: a payment that never reached the webhook must not lose its hold.
+    replayed = runtime.run(reconcile.replay_undelivered(settings))
     released = runtime.run(sweeper.sweep(settings))
-    return {"released": released}
+    return {"replayed": replayed, "released": released}

@@ -103,3 +103,29 @@ def test_an_ended_session_cannot_be_expired_or_paid_again(
 
     assert expired.status == "expired"
     assert [event_type for event_type, _ in events] == ["checkout.session.expired"]
+
+
+def test_the_event_list_pages_through_the_undelivered_events_of_the_types_asked_for() -> None:
+    def deliver(payload: bytes, signature: str) -> int:
+        return 200 if b'"checkout.session.expired"' in payload else 500
+
+    with StripeEmulator("whsec_list", deliver, api_key=STRIPE_API_KEY) as emulator:
+        client = stripe.StripeClient(
+            STRIPE_API_KEY, base_addresses={"api": emulator.url}, max_network_retries=0
+        )
+        ids = [client.v1.checkout.sessions.create(params())["id"] for _ in range(4)]  # type: ignore[arg-type]
+        for session_id in ids[:3]:
+            emulator.pay(session_id)
+        emulator.cancel(ids[3])
+        emulator.wait_for_deliveries()
+
+        page = client.v1.events.list(
+            {"delivery_success": False, "types": ["checkout.session.completed"], "limit": 2}
+        )
+        listed = [event.to_dict() for event in page.auto_paging_iter()]
+        delivered = client.v1.events.list({"delivery_success": True})
+        future = client.v1.events.list({"created": {"gte": int(time.time()) + 60}})
+
+    assert [e["data"]["object"]["id"] for e in listed] == ids[2::-1]  # newest first
+    assert [e["type"] for e in delivered.data] == ["checkout.session.expired"]
+    assert future.data == []

@@ -6,9 +6,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from devstack.lambda_runtime import FunctionContainer
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from devstack.lambda_runtime import SCHEDULED_EVENT, FunctionContainer
 from devstack.stripe_emulator import StripeEmulator
 from shop.config import Settings
+from shop.models import Order
 from shop.orders import sweeper
 from tests.helpers.live import Live
 from tests.payments.events import deliver, event, placed_order, session_object
@@ -80,12 +84,19 @@ async def test_an_order_awaiting_a_delayed_payment_keeps_its_hold(
     assert await live.stock(ring) == 1
 
 
-def test_the_sweeper_lambda_reports_what_it_released() -> None:
+async def test_the_sweeper_lambda_releases_holds_past_their_time(live: Live) -> None:
+    _, ring = await live.seller_with_product(stock=2)
+    order = await placed_order(live, [(ring, 2)])
+    async with AsyncSession(live.engine) as session, session.begin():
+        await session.execute(
+            update(Order).where(Order.id == order.id).values(reserved_until=later(-1))
+        )
     container = FunctionContainer("functions.reservation_sweeper.handler:handler")
     try:
-        result = container.invoke({"source": "aws.events", "detail-type": "Scheduled Event"})
+        result = container.invoke(SCHEDULED_EVENT)
     finally:
         container.close()
 
-    assert set(result) == {"released"}
-    assert result["released"] >= 0
+    assert result["released"] >= 1
+    assert (await live.order(order.id)).status == "expired"
+    assert await live.stock(ring) == 2

@@ -171,6 +171,9 @@ class Settings(BaseSettings):
     stripe_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     stripe_max_network_retries: int = Field(default=2, ge=0, le=5)
     stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1, le=600)
+    # WH-09: how far back the sweeper asks Stripe for undelivered events (Stripe retries for
+    # three days and lists events for 30).
+    stripe_reconcile_lookback_hours: int = Field(default=72, ge=1, le=720)
     # Stripe allows 30 min to 24 h after its own creation time, counted from the order's
     # creation here, so one minute of margin for the call. The hold outlives the session so a
     # payment of a live session always finds its stock (INV-04).

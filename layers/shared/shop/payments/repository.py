@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,3 +25,12 @@ class PaymentRepository:
             .returning(StripeEvent.id)
         )
         return inserted is not None
+
+    async def known_events(self, event_ids: Sequence[str]) -> set[str]:
+        """Which of these event ids the inbox has (applied, or seen and skipped)."""
+        if not event_ids:
+            return set()
+        rows = await self.session.scalars(
+            select(StripeEvent.id).where(StripeEvent.id.in_(event_ids))
+        )
+        return set(rows)

@@ -97,6 +97,18 @@ async def handle(
     except InvalidWebhook as exc:
         get_logger().warning("webhook refused", extra={"event": "webhook_invalid_signature"})
         return WebhookResult(400, {"error": exc.code, "detail": exc.message})
+    return await process(event, settings=settings, database=database, now=now)
+
+
+async def process(
+    event: dict[str, Any],
+    *,
+    settings: Settings,
+    database: Database | None = None,
+    now: datetime | None = None,
+) -> WebhookResult:
+    """Dedupe and apply an authentic event: a verified delivery, or one read from Stripe's API
+    by the reconciliation (`shop.payments.reconcile`)."""
     log = {"stripe_event_id": event["id"], "stripe_event_type": event["type"]}
     if bool(event.get("livemode")) != (settings.environment == "production"):
         # WH-04: a test event never fulfils in production, a live one never outside it.
@@ -242,6 +254,7 @@ async def _fulfil(ctx: _Context, order: Order) -> None:
         ctx.mails += notifications.refunded_unavailable(order)
 
 
+# The event types Facet acts on (also what the reconciliation asks Stripe for).
 _HANDLERS: dict[str, _Handler] = {
     "checkout.session.completed": _completed,
     "checkout.session.async_payment_succeeded": _async_succeeded,
@@ -249,3 +262,5 @@ _HANDLERS: dict[str, _Handler] = {
     "checkout.session.expired": _expired,
     "charge.refunded": _refunded,
 }
+
+HANDLED_TYPES = tuple(_HANDLERS)

@@ -10,9 +10,9 @@ import asyncio
 import functools
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from shop.config import Settings, stripe_key_allowed
@@ -185,6 +185,26 @@ class StripeGateway:
             return None
         order_id = (intent.to_dict().get("metadata") or {}).get("order_id")
         return str(order_id) if order_id else None
+
+    async def undelivered_events(
+        self, since: datetime, types: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """Events of these types created since `since` that Stripe has not delivered to every
+        endpoint, still retrying or given up on (WH-09), oldest first."""
+
+        def list_all(client: StripeClient) -> list[dict[str, Any]]:
+            page = client.v1.events.list(
+                {
+                    "delivery_success": False,
+                    "created": {"gte": int(since.timestamp())},
+                    "types": list(types),
+                    "limit": 100,
+                }
+            )
+            return [event.to_dict() for event in page.auto_paging_iter()]
+
+        newest_first: list[dict[str, Any]] = await self._call("events_list", list_all)
+        return newest_first[::-1]  # Stripe lists newest first
 
     async def _call(
         self, operation: str, call: Callable[[StripeClient], Any], *, refused_ok: bool = False
