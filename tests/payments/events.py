@@ -116,11 +116,13 @@ async def placed_order(
     return await live.order(response.json()["order_id"])
 
 
-async def released_order(live: Live, webhook: FunctionContainer, stock: int) -> tuple[Any, Order]:
-    """A product and an order for all its stock whose hold an expired event gave back, while
-    its Stripe session is still open at the emulator (a payment can still arrive)."""
-    _, product = await live.seller_with_product(stock=stock)
+async def released_order(
+    live: Live, webhook: FunctionContainer, stock: int
+) -> tuple[Any, Any, Order]:
+    """A seller, their product and an order for all its stock whose hold an expired event gave
+    back, while its Stripe session is still open at the emulator (a payment can still arrive)."""
+    seller, product = await live.seller_with_product(stock=stock)
     order = await placed_order(live, [(product, stock)])
     assert order.stripe_session_id is not None
     deliver(webhook, event("checkout.session.expired", session_object(order)), live=live)
-    return product, order
+    return seller, product, order

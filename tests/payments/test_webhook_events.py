@@ -168,7 +168,7 @@ async def test_wh_07_a_refund_delivered_before_completion_leaves_the_order_refun
 async def test_inv_05_a_payment_after_the_hold_was_released_retakes_the_stock(
     live: Live, stripe_webhook: FunctionContainer, stripe_emulator: StripeEmulator
 ) -> None:
-    ring, order = await released_order(live, stripe_webhook, stock=2)
+    _, ring, order = await released_order(live, stripe_webhook, stock=2)
     released = await live.stock(ring)
     assert order.stripe_session_id is not None
 
@@ -186,7 +186,7 @@ async def test_inv_05_a_late_payment_for_sold_out_stock_is_refunded_automaticall
     stripe_emulator: StripeEmulator,
     order_mail: OrderMail,
 ) -> None:
-    ring, order = await released_order(live, stripe_webhook, stock=2)
+    seller, ring, order = await released_order(live, stripe_webhook, stock=2)
     assert order.stripe_session_id is not None
     async with AsyncSession(live.engine) as session, session.begin():
         await session.execute(text("UPDATE products SET stock = 1 WHERE id = :id"), {"id": ring.id})
@@ -206,6 +206,9 @@ async def test_inv_05_a_late_payment_for_sold_out_stock_is_refunded_automaticall
     assert await live.stock(ring) == 1
     [notice] = order_mail(buyer)
     assert "refunded" in notice["subject"]
+    [to_seller] = order_mail(seller.email)
+    assert "nothing to ship" in to_seller["subject"]
+    assert ring.name in to_seller["body"]
 
 
 async def test_partial_then_full_refunds_move_a_paid_order_forward_only(

@@ -158,6 +158,16 @@ def order_refunded_unavailable(order_ref: str, total_cents: int, currency: str) 
     )
 
 
+def seller_order_unfilled(order_ref: str, lines: list[OrderLine], currency: str) -> Message:
+    return _compose(
+        f"{SHOP_NAME} order {order_ref}: nothing to ship",
+        "Hi,",
+        f"The payment for order {order_ref} arrived after its reservation had ended, and these "
+        "items had sold out meanwhile, so the buyer was refunded in full. Do not ship them:",
+        *_order_lines(lines, currency),
+    )
+
+
 def order_payment_failed(order_ref: str) -> Message:
     return _compose(
         f"Your {SHOP_NAME} order {order_ref} was not paid",

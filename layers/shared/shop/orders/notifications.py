@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,22 +40,41 @@ async def paid(session: AsyncSession, order: Order, items: list[OrderItem]) -> l
             ref, lines, order.amount_total, order.currency, shipping
         )
         mails.append(Outgoing(order.email, message))
+    return mails + await _to_sellers(
+        session,
+        items,
+        lambda own: messages.seller_new_order(ref, own, order.currency, shipping),
+    )
+
+
+async def refunded_unavailable(
+    session: AsyncSession, order: Order, items: list[OrderItem]
+) -> list[Outgoing]:
+    """A payment that came too late for sold-out stock (INV-05): the buyer learns of the refund,
+    each seller that nothing is to be shipped."""
+    ref = order_reference(order)
+    mails: list[Outgoing] = []
+    if order.email:
+        message = messages.order_refunded_unavailable(ref, order.amount_total, order.currency)
+        mails.append(Outgoing(order.email, message))
+    return mails + await _to_sellers(
+        session, items, lambda own: messages.seller_order_unfilled(ref, own, order.currency)
+    )
+
+
+async def _to_sellers(
+    session: AsyncSession,
+    items: list[OrderItem],
+    compose: Callable[[list[messages.OrderLine]], messages.Message],
+) -> list[Outgoing]:
+    """One mail per seller of the order, composed from only that seller's lines."""
     by_seller: dict[uuid.UUID, list[messages.OrderLine]] = defaultdict(list)
     for item in items:
         by_seller[item.seller_id].append((item.product_name, item.quantity, item.unit_price_cents))
-    for seller_id, email in await OrderRepository(session).seller_emails(list(by_seller)):
-        message = messages.seller_new_order(ref, by_seller[seller_id], order.currency, shipping)
-        mails.append(Outgoing(email, message))
-    return mails
-
-
-def refunded_unavailable(order: Order) -> list[Outgoing]:
-    if not order.email:
-        return []
-    message = messages.order_refunded_unavailable(
-        order_reference(order), order.amount_total, order.currency
-    )
-    return [Outgoing(order.email, message)]
+    return [
+        Outgoing(email, compose(by_seller[seller_id]))
+        for seller_id, email in await OrderRepository(session).seller_emails(list(by_seller))
+    ]
 
 
 def payment_failed(order: Order) -> list[Outgoing]:

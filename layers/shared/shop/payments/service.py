@@ -251,7 +251,7 @@ async def _fulfil(ctx: _Context, order: Order) -> None:
         # with the same idempotency key and gets the same refund (never two).
         assert order.stripe_payment_intent_id is not None
         await ctx.gateway.refund(str(order.id), order.stripe_payment_intent_id)
-        ctx.mails += notifications.refunded_unavailable(order)
+        ctx.mails += await notifications.refunded_unavailable(ctx.session, order, items)
 
 
 # The event types Facet acts on (also what the reconciliation asks Stripe for).
