@@ -87,18 +87,24 @@ async def test_pay_04_two_concurrent_identical_requests_make_one_order_and_equal
     assert await live.stock(ring) == 3
 
 
+async def _checkout_through_deadlocks(
+    live: Live, times: int
+) -> tuple[Product, httpx.Response, int]:
+    """A checkout of 2 of 5 while its first `times` order inserts deadlock; the response and
+    how many order inserts PostgreSQL saw."""
+    _, ring = await live.seller_with_product(stock=5)
+    async with (
+        deadlocks(live.engine, "orders", times=times) as injected,
+        api_client(live.app(), raise_app_exceptions=False) as client,
+    ):
+        response = await _post(client, asyncio.Barrier(1), [(ring, 2)])
+        return ring, response, await injected.inserts()
+
+
 async def test_inv_03_a_checkout_that_postgres_ends_as_a_deadlock_is_tried_again(
     live: Live,
 ) -> None:
-    _, ring = await live.seller_with_product(stock=5)
-    barrier = asyncio.Barrier(1)
-
-    async with (
-        deadlocks(live.engine, "orders", times=2) as injected,
-        api_client(live.app()) as client,
-    ):
-        response = await _post(client, barrier, [(ring, 2)])
-        inserts = await injected.inserts()
+    ring, response, inserts = await _checkout_through_deadlocks(live, times=2)
 
     assert response.status_code == 200, response.text
     assert inserts == 3  # two attempts rolled back, the third committed
@@ -110,15 +116,7 @@ async def test_inv_03_a_checkout_that_postgres_ends_as_a_deadlock_is_tried_again
 async def test_inv_03_retries_are_bounded_and_a_lasting_deadlock_changes_nothing(
     live: Live,
 ) -> None:
-    _, ring = await live.seller_with_product(stock=5)
-    barrier = asyncio.Barrier(1)
-
-    async with (
-        deadlocks(live.engine, "orders", times=100) as injected,
-        api_client(live.app(), raise_app_exceptions=False) as client,
-    ):
-        response = await _post(client, barrier, [(ring, 2)])
-        inserts = await injected.inserts()
+    ring, response, inserts = await _checkout_through_deadlocks(live, times=100)
 
     assert response.status_code == 500
     assert inserts == 1 + MAX_RETRIES

@@ -15,7 +15,7 @@ from devstack.stripe_emulator import StripeEmulator
 from shop.config import Settings
 from shop.db.engine import Database, build_engine
 from shop.db.session import MAX_RETRIES
-from shop.models import SellerMonthlyStat, StripeEvent
+from shop.models import Order, Product, SellerMonthlyStat, StripeEvent
 from shop.payments import service
 from tests.helpers.faults import deadlocks
 from tests.helpers.lambda_events import json_body
@@ -280,22 +280,29 @@ async def test_wh_08_a_database_failure_mid_transaction_is_503_and_no_event_is_k
     assert kept == 1
 
 
-async def test_inv_03_an_event_postgres_ends_as_a_deadlock_is_applied_on_a_retry_once(
-    live: Live, settings: Settings, order_mail: OrderMail
-) -> None:
+async def _pay_through_deadlocks(
+    live: Live, settings: Settings, email: str, times: int
+) -> tuple[Product, Order, service.WebhookResult, int]:
+    """A one-line order's payment, delivered while its first `times` outbox inserts deadlock
+    (the mails are the transaction's last insert: each failure rolls a whole attempt back)."""
     _, ring = await live.seller_with_product(stock=3)
     order = await placed_order(live, [(ring, 1)])
-    buyer = fresh_address("buyer")
-    paid = event(COMPLETED, session_object(order, email=buyer))
+    paid = event(COMPLETED, session_object(order, email=email))
     live.events.append(str(paid["id"]))
     payload = json.dumps(paid)
-
-    async with deadlocks(live.engine, "mail_outbox", times=2) as injected:
-        # The mails are the transaction's last insert: two whole attempts are rolled back.
+    async with deadlocks(live.engine, "mail_outbox", times=times) as injected:
         result = await service.handle(
             payload.encode(), sign(payload), settings=settings, database=live.database
         )
-        inserts = await injected.inserts()
+        return ring, order, result, await injected.inserts()
+
+
+async def test_inv_03_an_event_postgres_ends_as_a_deadlock_is_applied_on_a_retry_once(
+    live: Live, settings: Settings, order_mail: OrderMail
+) -> None:
+    buyer = fresh_address("buyer")
+
+    ring, order, result, inserts = await _pay_through_deadlocks(live, settings, buyer, times=2)
 
     assert (result.status_code, result.body["applied"]) == (200, True)
     assert inserts == 2 + 2  # two attempts failed on their first mail, the third wrote both
@@ -308,22 +315,16 @@ async def test_inv_03_an_event_postgres_ends_as_a_deadlock_is_applied_on_a_retry
 async def test_inv_03_a_lasting_deadlock_is_503_after_bounded_retries_and_keeps_nothing(
     live: Live, settings: Settings
 ) -> None:
-    _, ring = await live.seller_with_product(stock=3)
-    order = await placed_order(live, [(ring, 1)])
-    paid = event(COMPLETED, session_object(order))
-    payload = json.dumps(paid)
+    buyer = fresh_address("buyer")
 
-    async with deadlocks(live.engine, "mail_outbox", times=100) as injected:
-        result = await service.handle(
-            payload.encode(), sign(payload), settings=settings, database=live.database
-        )
-        inserts = await injected.inserts()
+    ring, order, result, inserts = await _pay_through_deadlocks(live, settings, buyer, times=100)
 
     assert result.status_code == 503  # Stripe delivers it again later
     assert inserts == 1 + MAX_RETRIES
     assert (await live.order(order.id)).status == "pending"
+    assert await live.stock(ring) == 2  # still held for the payment Stripe will deliver again
     async with AsyncSession(live.engine) as session:
-        kept = await session.scalar(select(func.count()).where(StripeEvent.id == paid["id"]))
+        kept = await session.scalar(select(func.count()).where(StripeEvent.id.in_(live.events)))
     assert kept == 0
 
 

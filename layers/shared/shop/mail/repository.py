@@ -77,18 +77,16 @@ class MailRepository:
             )
 
     async def retry_at(self, mail_id: int, at: datetime) -> None:
-        await self.session.execute(
-            update(MailOutbox)
-            .where(MailOutbox.id == mail_id)
-            .values(next_attempt_at=at)
-            .execution_options(synchronize_session=False)
-        )
+        await self._set(mail_id, next_attempt_at=at)
 
     async def give_up(self, mail_id: int, at: datetime) -> None:
+        await self._set(mail_id, failed_at=at)
+
+    async def _set(self, mail_id: int, **values: datetime) -> None:
         await self.session.execute(
             update(MailOutbox)
             .where(MailOutbox.id == mail_id)
-            .values(failed_at=at)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
 
