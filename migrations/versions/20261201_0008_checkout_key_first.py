@@ -18,23 +18,11 @@ depends_on: str | Sequence[str] | None = None
 FK = "fk_checkout_requests_order_id_orders"
 
 
-def _foreign_key(deferred: bool) -> None:
-    op.drop_constraint(FK, "checkout_requests", type_="foreignkey")
-    op.create_foreign_key(
-        FK,
-        "checkout_requests",
-        "orders",
-        ["order_id"],
-        ["id"],
-        ondelete="CASCADE",
-        deferrable=deferred or None,
-        initially="DEFERRED" if deferred else None,
-    )
-
-
+# ALTER CONSTRAINT changes only when the check runs: instant, no re-validation of the rows and
+# no long lock on orders (dropping and re-adding the key would check every row).
 def upgrade() -> None:
-    _foreign_key(deferred=True)
+    op.execute(f"ALTER TABLE checkout_requests ALTER CONSTRAINT {FK} DEFERRABLE INITIALLY DEFERRED")
 
 
 def downgrade() -> None:
-    _foreign_key(deferred=False)
+    op.execute(f"ALTER TABLE checkout_requests ALTER CONSTRAINT {FK} NOT DEFERRABLE")

@@ -7,9 +7,11 @@ import asyncio
 import uuid
 
 import httpx
+import pytest
 
 from shop.db.session import MAX_RETRIES
-from shop.models import Product
+from shop.models import Product, User
+from tests.catalog.factories import log_in
 from tests.conftest import api_client
 from tests.helpers.faults import deadlocks
 from tests.helpers.live import Live
@@ -88,28 +90,32 @@ async def test_pay_04_two_concurrent_identical_requests_make_one_order_and_equal
 
 
 async def _checkout_through_deadlocks(
-    live: Live, times: int
+    live: Live, times: int, buyer: User | None = None
 ) -> tuple[Product, httpx.Response, int]:
-    """A checkout of 2 of 5 while its first `times` order inserts deadlock; the response and
-    how many order inserts PostgreSQL saw."""
+    """A checkout of 2 of 5 (by `buyer`, signed in, or a guest) while its first `times` order
+    inserts deadlock; the response and how many order inserts PostgreSQL saw."""
     _, ring = await live.seller_with_product(stock=5)
-    async with (
-        deadlocks(live.engine, "orders", times=times) as injected,
-        api_client(live.app(), raise_app_exceptions=False) as client,
-    ):
-        response = await _post(client, asyncio.Barrier(1), [(ring, 2)])
-        return ring, response, await injected.inserts()
+    async with api_client(live.app(), raise_app_exceptions=False) as client:
+        if buyer is not None:
+            await log_in(client, buyer)
+        async with deadlocks(live.engine, "orders", times=times) as injected:
+            response = await _post(client, asyncio.Barrier(1), [(ring, 2)])
+            return ring, response, await injected.inserts()
 
 
+@pytest.mark.parametrize("signed_in", [False, True], ids=["guest", "signed-in"])
 async def test_inv_03_a_checkout_that_postgres_ends_as_a_deadlock_is_tried_again(
-    live: Live,
+    live: Live, signed_in: bool
 ) -> None:
-    ring, response, inserts = await _checkout_through_deadlocks(live, times=2)
+    buyer = await live.customer() if signed_in else None
+
+    ring, response, inserts = await _checkout_through_deadlocks(live, times=2, buyer=buyer)
 
     assert response.status_code == 200, response.text
     assert inserts == 3  # two attempts rolled back, the third committed
     [order] = await live.orders_of(ring)
     assert str(order.id) == response.json()["order_id"]
+    assert order.customer_id == (buyer.id if buyer else None)
     assert await live.stock(ring) == 3  # held once: the failed attempts gave theirs back
 
 

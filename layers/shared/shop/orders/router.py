@@ -55,6 +55,8 @@ async def start_checkout(
             await session.commit()
         except DBAPIError:
             await session.rollback()  # a deadlock is tried again from the start (INV-03)
+            if buyer is not None:
+                await session.refresh(buyer)  # the rollback expired it; reload, awaited
             raise
         return pending
 
