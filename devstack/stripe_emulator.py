@@ -3,11 +3,11 @@ Session, and signed webhook events.
 
 Nothing in a package registry emulates Checkout Sessions, so this keeps just what Facet needs:
 `POST /v1/checkout/sessions` (form-encoded, Idempotency-Key replay and mismatch like Stripe),
-`GET /v1/checkout/sessions/{id}`, `POST /v1/checkout/sessions/{id}/expire`, `POST /v1/refunds`,
-`GET /v1/payment_intents/{id}`, `GET /v1/events` (which ones the webhook did not take, for the
-reconciliation) and `GET /pay/{id}` with Pay and Cancel buttons. Events are signed with
-Stripe's own library and delivered in order from a background thread, as Stripe delivers them:
-never inside the API call that caused them.
+`GET /v1/checkout/sessions/{id}`, `POST /v1/checkout/sessions/{id}/expire`, `POST` and
+`GET /v1/refunds`, `GET /v1/payment_intents/{id}`, `GET /v1/events` (which ones the webhook did
+not take, for the reconciliation) and `GET /pay/{id}` with Pay and Cancel buttons. Events are
+signed with Stripe's own library and delivered in order from a background thread, as Stripe
+delivers them: never inside the API call that caused them.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class _State:
     idempotent: dict[str, tuple[str, int, dict[str, Any]]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     deliveries: list[tuple[str, int]] = field(default_factory=list)  # (event type, status)
+    refunds: list[dict[str, Any]] = field(default_factory=list)  # oldest first
     events: list[dict[str, Any]] = field(default_factory=list)  # every event, oldest first
     delivered: set[str] = field(default_factory=set)  # ids of events the endpoint took (2xx)
 
@@ -166,6 +167,11 @@ class StripeEmulator:
             with self._lock:
                 self._captured = None
 
+    def emit(self, event_type: str, obj: dict[str, Any]) -> None:
+        """Send an event of any shape, as Stripe would (tests of what Facet does with one)."""
+        with self._lock:
+            self._emit(event_type, obj)
+
     # --- the pay page's buttons
 
     def pay(self, session_id: str, buyer: dict[str, str] | None = None) -> None:
@@ -254,6 +260,16 @@ class StripeEmulator:
                 return session
             case "POST", ["v1", "refunds"]:
                 return self._refund(params)
+            case "GET", ["v1", "refunds"]:
+                intent = params.get("payment_intent")
+                refunds = [r for r in self._state.refunds[::-1] if r["payment_intent"] == intent]
+                limit = int(params.get("limit", 10))
+                return {
+                    "object": "list",
+                    "url": "/v1/refunds",
+                    "has_more": len(refunds) > limit,
+                    "data": refunds[:limit],
+                }
             case "GET", ["v1", "events"]:
                 return self._list_events(params)
             case "GET", ["v1", "payment_intents", intent_id]:
@@ -329,7 +345,7 @@ class StripeEmulator:
             "refunded": intent["amount_refunded"] == intent["amount"],
         }
         self._emit("charge.refunded", charge)
-        return {
+        refund = {
             "id": _new_id("re"),
             "object": "refund",
             "amount": amount,
@@ -338,6 +354,8 @@ class StripeEmulator:
             "metadata": params.get("metadata") or {},
             "status": "succeeded",
         }
+        self._state.refunds.append(refund)
+        return refund
 
     def _known_session(self, session_id: str) -> dict[str, Any]:
         session = self._state.sessions.get(session_id)

@@ -16,7 +16,10 @@ settings = get_settings()
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, int]:
     runtime.event_loop()
-    # Replayed first: a payment that never reached the webhook must not lose its hold.
-    replayed = runtime.run(reconcile.replay_undelivered(settings))
-    released = runtime.run(sweeper.sweep(settings))
+    # Replayed first: a payment that never reached the webhook must not lose its hold. The
+    # holds are released even if the replay failed (it is logged; the next run asks again).
+    try:
+        replayed = runtime.run(reconcile.replay_undelivered(settings))
+    finally:
+        released = runtime.run(sweeper.sweep(settings))
     return {"replayed": replayed, "released": released}

@@ -61,3 +61,10 @@ def test_mail_the_mailer_gave_up_on_raises_an_alarm(template: dict[str, Any]) ->
     (transformation,) = metric_filter["MetricTransformations"]
     watched = {(a["Namespace"], a["MetricName"]) for a in alarms.values()}
     assert (transformation["MetricNamespace"], transformation["MetricName"]) in watched
+
+
+def test_a_mailer_that_fails_whole_runs_raises_an_alarm(template: dict[str, Any]) -> None:
+    alarm = _resources(template, "AWS::CloudWatch::Alarm")["MailerErrorsAlarm"]
+
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/Lambda", "Errors")
+    assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "MailerFunction"}}]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
@@ -18,7 +19,7 @@ from shop.config import Settings
 from shop.db.session import unit_of_work
 from shop.mail import outbox
 from shop.mail.messages import Message
-from shop.mail.outbox import FAILED_RETENTION, LEASE, RETRY_DELAYS, Drained, Outgoing
+from shop.mail.outbox import FAILED_RETENTION, LEASE, MAX_TRIES, RETRY_DELAYS, Drained, Outgoing
 from shop.mail.repository import MailRepository
 from shop.mail.sender import get_mail_sender
 from shop.models import MailOutbox
@@ -178,3 +179,52 @@ async def test_a_claim_whose_mailer_died_runs_out_and_the_mail_goes_out(
     assert await drain(live, ses_settings, now + LEASE - timedelta(seconds=1)) == Drained()
     assert await drain(live, ses_settings, now + LEASE) == Drained(sent=1)
     assert len(sent_mail(to)) == 1
+
+
+@pytest.mark.usefixtures("empty_outbox")
+async def test_sends_still_running_at_the_deadline_are_cut_off_and_tried_again_later(
+    live: Live, settings: Settings
+) -> None:
+    # An SMTP server that takes the connection and never says a word: every send hangs.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        hanging = settings.model_copy(
+            update={
+                "mail_backend": "smtp",
+                "smtp_port": silent.getsockname()[1],
+                "smtp_starttls": False,
+                "mail_timeout_seconds": 3.0,
+            }
+        )
+        await put(live, [order_mail(fresh_address("buyer"))])
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+
+        drained = await outbox.drain(
+            hanging, get_mail_sender(hanging), database=live.database, stop_after=started + 0.5
+        )
+        took = loop.time() - started
+
+    assert drained == Drained(retried=1)
+    assert took < 2.0  # the send was cut off at the deadline, not left to its 3 s timeout
+    [row] = await rows(live)
+    assert (row.attempts, row.failed_at) == (1, None)
+    assert row.next_attempt_at > utcnow()
+
+
+@pytest.mark.usefixtures("empty_outbox")
+async def test_a_mail_claimed_more_often_than_its_tries_is_given_up_unsent(
+    live: Live, ses_settings: Settings
+) -> None:
+    to = fresh_address("buyer")
+    await put(live, [order_mail(to)])
+    now = utcnow()
+    for _ in range(MAX_TRIES):  # mailers that claimed it and died before recording anything
+        async with unit_of_work(live.database) as session:
+            await MailRepository(session).claim(now, lease_until=now, limit=1)
+
+    assert await drain(live, ses_settings, now) == Drained(failed=1)
+    assert sent_mail(to) == []
+    [row] = await rows(live)
+    assert (row.attempts, row.failed_at) == (MAX_TRIES + 1, now)

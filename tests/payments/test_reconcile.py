@@ -118,3 +118,24 @@ async def test_the_sweeper_function_replays_what_the_webhook_missed(
     assert result["replayed"] >= 1  # earlier tests' captured events may be listed too
     assert (await live.order(order.id)).status == "paid"
     assert await live.stock(ring) == 2
+
+
+async def test_wh_09_an_event_that_cannot_be_applied_does_not_hold_back_the_others(
+    live: Live, local: Settings, stripe_down: StripeEmulator
+) -> None:
+    _, ring = await live.seller_with_product(stock=4)
+    async with api_client(create_app(local, live.database)) as client:
+        broken, fine = [await placed_order(live, [(ring, 1)], client) for _ in range(2)]
+    assert broken.stripe_session_id is not None
+    assert fine.stripe_session_id is not None
+    malformed = stripe_down.session(broken.stripe_session_id)
+    malformed.update(payment_status="paid", collected_information={"shipping_details": "?"})
+
+    stripe_down.emit("checkout.session.completed", malformed)  # listed first: it is older
+    stripe_down.pay(fine.stripe_session_id)
+    stripe_down.wait_for_deliveries()
+    replayed = await reconcile.replay_undelivered(local, database=live.database)
+
+    assert replayed == 1
+    assert (await live.order(fine.id)).status == "paid"
+    assert (await live.order(broken.id)).status == "pending"

@@ -211,6 +211,54 @@ async def test_inv_05_a_late_payment_for_sold_out_stock_is_refunded_automaticall
     assert ring.name in to_seller["body"]
 
 
+async def test_inv_05_a_late_payment_refunded_by_a_failed_attempt_stays_refunded(
+    live: Live,
+    settings: Settings,
+    stripe_emulator: StripeEmulator,
+    stripe_webhook: FunctionContainer,
+) -> None:
+    """The refund is asked for inside the transaction: if that transaction then fails, the
+    retry (or Stripe's next delivery) must not sell the stock after all, even if it is back."""
+    _, ring, order = await released_order(live, stripe_webhook, stock=2)
+    assert order.stripe_session_id is not None
+    await _set_stock(live, ring, 1)  # sold out for this order of 2
+    with stripe_emulator.capture() as events:  # Stripe's deliveries are ours to make
+        stripe_emulator.pay(order.stripe_session_id)
+        [(_, paid)] = events
+        live.events.append(json.loads(paid)["id"])
+        payload = paid.decode()
+
+        async def apply() -> service.WebhookResult:
+            return await service.handle(
+                paid, sign(payload), settings=settings, database=live.database
+            )
+
+        async with deadlocks(live.engine, "mail_outbox", times=100):
+            failed = await apply()  # refund asked for, then every commit failed
+        await _set_stock(live, ring, 2)  # the stock is back before Stripe delivers again
+        redelivered = await apply()
+
+    assert (failed.status_code, redelivered.status_code) == (503, 200)
+    final = await live.order(order.id)
+    assert (final.status, final.paid_at) == ("refund_pending", None)
+    assert await live.stock(ring) == 2  # not sold to a buyer who was refunded
+    asked = [
+        c.idempotency_key
+        for c in stripe_emulator.calls
+        if (c.method, c.path) == ("POST", "/v1/refunds")
+        and c.params.get("payment_intent") == final.stripe_payment_intent_id
+    ]
+    assert set(asked) == {f"refund:{order.id}"}  # asked again, but always with its one key
+
+
+async def _set_stock(live: Live, product: Product, stock: int) -> None:
+    async with AsyncSession(live.engine) as session, session.begin():
+        await session.execute(
+            text("UPDATE products SET stock = :stock WHERE id = :id"),
+            {"stock": stock, "id": product.id},
+        )
+
+
 async def test_partial_then_full_refunds_move_a_paid_order_forward_only(
     live: Live, stripe_webhook: FunctionContainer
 ) -> None:

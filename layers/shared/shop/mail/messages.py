@@ -162,8 +162,9 @@ def seller_order_unfilled(order_ref: str, lines: list[OrderLine], currency: str)
     return _compose(
         f"{SHOP_NAME} order {order_ref}: nothing to ship",
         "Hi,",
-        f"The payment for order {order_ref} arrived after its reservation had ended, and these "
-        "items had sold out meanwhile, so the buyer was refunded in full. Do not ship them:",
+        f"Order {order_ref} was paid after its reservation had ended, and these items had sold "
+        "out meanwhile, so the buyer was refunded in full. There is nothing to ship; this is "
+        "for your records:",
         *_order_lines(lines, currency),
     )
 

@@ -32,6 +32,7 @@ from shop.observability import get_logger
 # After the nth failed try, the next one waits RETRY_DELAYS[n - 1]; after the last, it gives up
 # (seven tries over about 10 hours: an SES outage of an afternoon delays mail, loses none).
 RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 5, 15, 60, 120, 360))
+MAX_TRIES = len(RETRY_DELAYS) + 1
 # A claimed row is the claimer's for this long; a mailer that died frees it by running out.
 LEASE = timedelta(minutes=5)
 # Failed rows hold addresses: kept two weeks for a person to requeue, then deleted.
@@ -79,10 +80,11 @@ async def drain(
     now: datetime | None = None,
     stop_after: float | None = None,
 ) -> Drained:
-    """Send every due mail, batch by batch, until none is due or the loop's clock passes
-    `stop_after` (asyncio loop time; the Lambda passes its deadline minus a margin). Each
-    batch is claimed in a short transaction of its own, so two mailers never send one row,
-    and no transaction is open while SES is called."""
+    """Send every due mail, batch by batch, until none is due or the loop's clock reaches
+    `stop_after` (asyncio loop time; the Lambda passes its deadline minus a margin): no batch
+    is claimed after it, and sends still running then are cut off and tried again later. Each
+    batch is claimed in a short transaction of its own, so two mailers never hold one row at
+    once, and no transaction is open while SES is called."""
     loop = asyncio.get_running_loop()
     clock = utcnow if now is None else lambda: now
     total = Drained()
@@ -96,14 +98,18 @@ async def drain(
             )
         if not batch:
             break
-        done = await _send_all(sender, batch, settings.mail_outbox_concurrency)
-        failed = [mail for mail, ok in zip(batch, done, strict=True) if not ok]
+        # A row claimed more often than it may be tried: earlier runs died before recording
+        # how its sends ended. It is given up, not sent again.
+        due = [mail for mail in batch if mail.attempts <= MAX_TRIES]
+        seconds = None if stop_after is None else max(stop_after - loop.time(), 0.0)
+        sent = await _send_all(sender, due, settings.mail_outbox_concurrency, seconds)
+        failed = [mail for mail in batch if mail.id not in sent]
         async with unit_of_work(database) as session:
             repo = MailRepository(session)
-            await repo.delete([mail.id for mail, ok in zip(batch, done, strict=True) if ok])
+            await repo.delete(sorted(sent))
             gave_up = await _reschedule(repo, failed, clock())
         total = Drained(
-            total.sent + len(batch) - len(failed),
+            total.sent + len(sent),
             total.retried + len(failed) - gave_up,
             total.failed + gave_up,
         )
@@ -122,26 +128,43 @@ async def drain(
     return total
 
 
-async def _send_all(sender: MailSender, batch: Sequence[Claimed], concurrency: int) -> list[bool]:
-    """Send the batch with at most `concurrency` mails in flight; True for each one sent."""
+async def _send_all(
+    sender: MailSender, batch: Sequence[Claimed], concurrency: int, seconds: float | None
+) -> set[int]:
+    """Send the batch with at most `concurrency` mails in flight, for at most `seconds`; the
+    ids of the mails sent. A send still running at the timeout is cancelled (if
+    SES took it meanwhile, the retry sends it twice: at least once, never lost)."""
     gate = asyncio.Semaphore(concurrency)
 
-    async def send(mail: Claimed) -> bool:
+    async def send(mail: Claimed) -> None:
         async with gate:
-            try:
-                await sender.send(mail.to, Message(mail.subject, mail.text, mail.html))
-            except MailDeliveryError:
-                return False  # the sender logged why (no body, no address)
-            return True
+            await sender.send(mail.to, Message(mail.subject, mail.text, mail.html))
 
-    return await asyncio.gather(*(send(mail) for mail in batch))
+    tasks = {asyncio.create_task(send(mail)): mail.id for mail in batch}
+    if not tasks:
+        return set()
+    done, running = await asyncio.wait(tasks, timeout=seconds)
+    for task in running:
+        task.cancel()
+    await asyncio.gather(*running, return_exceptions=True)
+    sent: set[int] = set()
+    for task in done:
+        error = task.exception()
+        if error is None:
+            sent.add(tasks[task])
+        elif not isinstance(error, MailDeliveryError):  # the sender logged those itself
+            get_logger().error(
+                "mail send crashed",
+                extra={"event": "mail_send_crashed", "error_type": type(error).__name__},
+            )
+    return sent
 
 
 async def _reschedule(repo: MailRepository, failed: Sequence[Claimed], now: datetime) -> int:
     """The next try of each failed mail, or none after the last; the number given up."""
     gave_up = 0
     for mail in failed:
-        if mail.attempts > len(RETRY_DELAYS):
+        if mail.attempts >= MAX_TRIES:
             gave_up += 1
             await repo.give_up(mail.id, now)
             get_logger().error(

@@ -111,21 +111,18 @@ async def fulfil(
     lines: Sequence[OrderItem],
     settings: Settings,
     now: datetime,
+    *,
+    retake: bool = True,
 ) -> Fulfilment:
     """Turn a paid order (with its `lines`) into a sale, once per order (WH-06). A hold that was
-    released meanwhile is taken again; if the stock is gone the caller refunds (INV-05)."""
+    released meanwhile is taken again, unless `retake` is False (the payment was refunded
+    already); if it cannot be, the caller refunds (INV-05)."""
     if order.paid_at is not None or order.status not in PAYABLE:
         return Fulfilment.NOTHING
-    repo = OrderRepository(session)
-    if not order.stock_held:
-        savepoint = await session.begin_nested()
-        for item in lines:
-            if not await repo.retake_stock(item.product_id, item.quantity):
-                await savepoint.rollback()
-                order.status, order.updated_at = "refund_pending", now
-                _log("order_refund_pending", order)
-                return Fulfilment.NEEDS_REFUND
-        await savepoint.commit()
+    if not order.stock_held and not (retake and await _retake(session, lines)):
+        order.status, order.updated_at = "refund_pending", now
+        _log("order_refund_pending", order)
+        return Fulfilment.NEEDS_REFUND
     order.stock_held = False
     if order.status != "partially_refunded":
         order.status = "paid"
@@ -138,6 +135,18 @@ async def fulfil(
         )
     _log("order_paid", order)
     return Fulfilment.PAID
+
+
+async def _retake(session: AsyncSession, lines: Sequence[OrderItem]) -> bool:
+    """Take every line's stock again, or none of it (a savepoint)."""
+    repo = OrderRepository(session)
+    savepoint = await session.begin_nested()
+    for item in lines:
+        if not await repo.retake_stock(item.product_id, item.quantity):
+            await savepoint.rollback()
+            return False
+    await savepoint.commit()
+    return True
 
 
 async def record_refund(

@@ -36,7 +36,17 @@ async def replay_undelivered(
     for event in events:
         if event["id"] in known:
             continue
-        result = await service.process(event, settings=settings, database=database, now=now)
+        try:
+            result = await service.process(event, settings=settings, database=database, now=now)
+        except Exception:
+            # One event that cannot be applied (a bug, a malformed object) must not hold back
+            # the others, nor the hold releases that run after this.
+            get_logger().exception(
+                "stripe event replay crashed",
+                extra={"event": "stripe_event_replay_crashed", "stripe_event_id": event["id"]},
+            )
+            failed += 1
+            continue
         replayed += result.body.get("applied") is True
         failed += result.status_code != 200
     if events:

@@ -173,6 +173,15 @@ class StripeGateway:
         )
         return str(refund["id"])
 
+    async def has_refund(self, payment_intent: str) -> bool:
+        """Whether any refund of this PaymentIntent exists, such as the one an earlier attempt
+        at the same event asked for before its transaction failed (INV-05)."""
+        page = await self._call(
+            "refund_list",
+            lambda c: c.v1.refunds.list({"payment_intent": payment_intent, "limit": 1}),
+        )
+        return bool(page.data)
+
     async def payment_intent_order_id(self, payment_intent: str) -> str | None:
         """The order a PaymentIntent belongs to (its metadata), for refunds that arrive before
         the completed event told us the PaymentIntent."""
