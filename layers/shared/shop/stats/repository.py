@@ -4,7 +4,7 @@ through their primary keys, so a read costs the same at a thousand or a million 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -56,6 +56,19 @@ class CategoryMonth:
     refunded_cents: int
 
 
+def sales_of(items: Iterable[OrderItem]) -> list[Sale]:
+    """An order's lines summed per seller and product, in (seller, product) order: what a
+    payment or a refund adds to the rollups, line by line."""
+    summed: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, int]] = {}
+    for item in items:
+        units, cents = summed.get((item.seller_id, item.product_id), (0, 0))
+        summed[item.seller_id, item.product_id] = (
+            units + item.quantity,
+            cents + item.quantity * item.unit_price_cents,
+        )
+    return [Sale(s, p, units, cents) for (s, p), (units, cents) in sorted(summed.items())]
+
+
 _PRODUCT_KEY = ("seller_id", "month", "product_id", "currency")
 _CATEGORY_KEY = ("seller_id", "month", "category_id", "currency")
 _TOTAL_KEY = ("seller_id", "month", "currency")
@@ -104,19 +117,10 @@ class StatsRepository:
     # Writing ------------------------------------------------------------------------------
 
     async def order_sales(self, order_id: uuid.UUID) -> list[Sale]:
-        """The order's lines summed per seller and product, in (seller, product) order."""
-        rows = await self.session.execute(
-            select(
-                OrderItem.seller_id,
-                OrderItem.product_id,
-                func.sum(OrderItem.quantity),
-                func.sum(OrderItem.quantity * OrderItem.unit_price_cents),
-            )
-            .where(OrderItem.order_id == order_id)
-            .group_by(OrderItem.seller_id, OrderItem.product_id)
-            .order_by(OrderItem.seller_id, OrderItem.product_id)
+        """The order's lines summed per seller and product (`sales_of`)."""
+        return sales_of(
+            await self.session.scalars(select(OrderItem).where(OrderItem.order_id == order_id))
         )
-        return [Sale(s, p, int(u), int(c)) for s, p, u, c in rows]
 
     async def add_to_products(self, rows: Sequence[dict[str, Any]]) -> None:
         await self._add(_ADD_TO_PRODUCTS, _PRODUCT_KEY, rows)

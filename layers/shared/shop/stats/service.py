@@ -20,7 +20,7 @@ from shop.catalog import service as catalog_service
 from shop.config import Settings
 from shop.exceptions import ShopError
 from shop.models import Order, OrderItem, OrderRefund
-from shop.stats.repository import CategoryMonth, ProductMonth, Sale, StatsRepository
+from shop.stats.repository import CategoryMonth, ProductMonth, Sale, StatsRepository, sales_of
 from shop.stats.schemas import (
     Amounts,
     CategoryStats,
@@ -117,19 +117,6 @@ async def _add(
             for seller_id, totals in per_seller.items()
         ]
     )
-
-
-def sales_of(items: Iterable[OrderItem]) -> list[Sale]:
-    """The lines summed per seller and product, in (seller, product) order, as
-    `StatsRepository.order_sales` reads them from the database."""
-    summed: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, int]] = {}
-    for item in items:
-        units, cents = summed.get((item.seller_id, item.product_id), (0, 0))
-        summed[item.seller_id, item.product_id] = (
-            units + item.quantity,
-            cents + item.quantity * item.unit_price_cents,
-        )
-    return [Sale(s, p, units, cents) for (s, p), (units, cents) in sorted(summed.items())]
 
 
 def allocate(amount: int, weights: Sequence[int]) -> list[int]:
