@@ -4,7 +4,7 @@ order back), the stock hold's release, and the buyer's and seller's views."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -112,14 +112,15 @@ async def fulfil(
     settings: Settings,
     now: datetime,
     *,
-    retake: bool = True,
+    refunded: Callable[[], Awaitable[bool]],
 ) -> Fulfilment:
     """Turn a paid order (with its `lines`) into a sale, once per order (WH-06). A hold that was
-    released meanwhile is taken again, unless `retake` is False (the payment was refunded
-    already); if it cannot be, the caller refunds (INV-05)."""
+    released meanwhile is taken again, unless `refunded()` says the payment was refunded
+    already (by an earlier attempt whose transaction then failed); if it cannot be, the caller
+    refunds (INV-05)."""
     if order.paid_at is not None or order.status not in PAYABLE:
         return Fulfilment.NOTHING
-    if not order.stock_held and not (retake and await _retake(session, lines)):
+    if not order.stock_held and (await refunded() or not await _retake(session, lines)):
         order.status, order.updated_at = "refund_pending", now
         _log("order_refund_pending", order)
         return Fulfilment.NEEDS_REFUND

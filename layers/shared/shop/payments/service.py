@@ -24,7 +24,6 @@ from shop.models import Order
 from shop.observability import get_logger
 from shop.orders import notifications
 from shop.orders import service as orders_service
-from shop.orders.service import PAYABLE
 from shop.payments.repository import PaymentRepository
 from shop.payments.stripe_api import PaymentProviderError, StripeGateway, get_gateway, stripe_keys
 
@@ -244,13 +243,15 @@ async def _refunded(ctx: _Context, order: Order, obj: dict[str, Any]) -> None:
 
 async def _fulfil(ctx: _Context, order: Order) -> None:
     items = await orders_service.items(ctx.session, order)
-    # A late payment (its hold released) may have been refunded by an earlier attempt at this
-    # event whose commit then failed: it stays refunded, even if stock came back since.
     intent = order.stripe_payment_intent_id
-    late = not order.stock_held and order.paid_at is None and order.status in PAYABLE
-    refunded = late and intent is not None and await ctx.gateway.has_refund(intent)
+
+    async def refunded() -> bool:
+        # Asked only for a late payment (its hold released): an earlier attempt at this event
+        # may have refunded it before its commit failed; it stays refunded then.
+        return intent is not None and await ctx.gateway.has_refund(intent)
+
     outcome = await orders_service.fulfil(
-        ctx.session, order, items, ctx.settings, ctx.now, retake=not refunded
+        ctx.session, order, items, ctx.settings, ctx.now, refunded=refunded
     )
     if outcome is orders_service.Fulfilment.PAID:
         ctx.mails += await notifications.paid(ctx.session, order, items)
