@@ -263,13 +263,7 @@ class StripeEmulator:
             case "GET", ["v1", "refunds"]:
                 intent = params.get("payment_intent")
                 refunds = [r for r in self._state.refunds[::-1] if r["payment_intent"] == intent]
-                limit = int(params.get("limit", 10))
-                return {
-                    "object": "list",
-                    "url": "/v1/refunds",
-                    "has_more": len(refunds) > limit,
-                    "data": refunds[:limit],
-                }
+                return _page("/v1/refunds", refunds, params)
             case "GET", ["v1", "events"]:
                 return self._list_events(params)
             case "GET", ["v1", "payment_intents", intent_id]:
@@ -394,7 +388,7 @@ class StripeEmulator:
 
     def _list_events(self, params: dict[str, Any]) -> dict[str, Any]:
         """`GET /v1/events`, newest first, with the filters the reconciliation uses:
-        `delivery_success`, `created[gte]`, `types[]`, and `limit` / `starting_after` pages."""
+        `delivery_success`, `created[gte]`, `types[]`, and pages (`_page`)."""
         events = self._state.events[::-1]
         if "delivery_success" in params:
             wanted = str(params["delivery_success"]).lower() == "true"
@@ -403,16 +397,7 @@ class StripeEmulator:
             events = [e for e in events if e["created"] >= int(created["gte"])]
         if types := params.get("types"):
             events = [e for e in events if e["type"] in types]
-        if after := params.get("starting_after"):
-            ids = [e["id"] for e in events]
-            events = events[ids.index(after) + 1 :] if after in ids else []
-        limit = int(params.get("limit", 10))
-        return {
-            "object": "list",
-            "url": "/v1/events",
-            "has_more": len(events) > limit,
-            "data": json.loads(json.dumps(events[:limit])),
-        }
+        return _page("/v1/events", events, params)
 
     def _deliver_forever(self) -> None:
         while (item := self._outbox.get()) is not None:
@@ -429,6 +414,20 @@ class StripeEmulator:
             finally:
                 self._outbox.task_done()
         self._outbox.task_done()
+
+
+def _page(url: str, items: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+    """One page of a Stripe list (newest first): `limit` items after `starting_after`."""
+    if after := params.get("starting_after"):
+        ids = [item["id"] for item in items]
+        items = items[ids.index(after) + 1 :] if after in ids else []
+    limit = int(params.get("limit", 10))
+    return {
+        "object": "list",
+        "url": url,
+        "has_more": len(items) > limit,
+        "data": json.loads(json.dumps(items[:limit])),
+    }
 
 
 def _new_id(prefix: str) -> str:
