@@ -45,6 +45,16 @@ def pay_page_html(session: dict[str, Any]) -> str:
     )
 
 
+def return_url(session: dict[str, Any], *, cancelled: bool) -> str | None:
+    """Where Checkout sends the shopper after the pay page (Stripe fills the template in
+    success_url only)."""
+    if cancelled:
+        cancel_url: str | None = session.get("cancel_url")
+        return cancel_url
+    success_url: str | None = session.get("success_url")
+    return success_url.replace("{CHECKOUT_SESSION_ID}", session["id"]) if success_url else None
+
+
 def handler_for(emulator: StripeEmulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
@@ -82,12 +92,21 @@ def handler_for(emulator: StripeEmulator) -> type[BaseHTTPRequestHandler]:
                     self._html(200, emulator.pay_page(session_id))
                     return
                 form = dict(parse_qsl(body))
-                if form.get("action") == "cancel":
+                cancelled = form.get("action") == "cancel"
+                if cancelled:
                     emulator.cancel(session_id)
                 else:
                     emulator.pay(session_id, form)
                 emulator.wait_for_deliveries()
-                self._html(200, "<!DOCTYPE html><p>Done: the shop was notified.</p>")
+                # Like Checkout: back to the shop only once the webhook has been told.
+                target = return_url(emulator.session(session_id), cancelled=cancelled)
+                if target is None:
+                    self._html(200, "<!DOCTYPE html><p>Done: the shop was notified.</p>")
+                    return
+                self.send_response(303)
+                self.send_header("Location", target)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
             except (ApiError, TimeoutError) as exc:
                 self._html(400, f"<!DOCTYPE html><p>{html.escape(str(exc))}</p>")
 

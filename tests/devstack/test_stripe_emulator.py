@@ -7,6 +7,7 @@ import time
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 import stripe
 
@@ -129,3 +130,40 @@ def test_the_event_list_pages_through_the_undelivered_events_of_the_types_asked_
     assert [e["data"]["object"]["id"] for e in listed] == ids[2::-1]  # newest first
     assert [e["type"] for e in delivered.data] == ["checkout.session.expired"]
     assert future.data == []
+
+
+@pytest.mark.parametrize(
+    ("action", "event_type", "location"),
+    [
+        ("pay", "checkout.session.completed", "https://shop.test/orders/1?session={id}"),
+        (
+            "cancel",
+            "checkout.session.expired",
+            "https://shop.test/cart?session={CHECKOUT_SESSION_ID}",
+        ),
+    ],
+)
+def test_the_pay_page_redirects_to_the_shop_after_the_webhook_was_told(
+    action: str, event_type: str, location: str
+) -> None:
+    delivered: list[bytes] = []
+
+    def deliver(payload: bytes, signature: str) -> int:
+        delivered.append(payload)
+        return 200
+
+    with StripeEmulator("whsec_pay", deliver, api_key=STRIPE_API_KEY) as emulator:
+        client = stripe.StripeClient(
+            STRIPE_API_KEY, base_addresses={"api": emulator.url}, max_network_retries=0
+        )
+        session = client.v1.checkout.sessions.create(
+            params(  # type: ignore[arg-type]
+                success_url="https://shop.test/orders/1?session={CHECKOUT_SESSION_ID}",
+                cancel_url="https://shop.test/cart?session={CHECKOUT_SESSION_ID}",
+            )
+        )
+        answer = httpx.post(f"{emulator.url}/pay/{session.id}", data={"action": action})
+
+    assert answer.status_code == 303
+    assert answer.headers["location"] == location.replace("{id}", session.id)
+    assert [event_type.encode() in payload for payload in delivered] == [True]

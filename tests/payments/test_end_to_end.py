@@ -43,7 +43,10 @@ async def test_checkout_pay_page_webhook_paid_order_and_mails(
 
     assert started.status_code == 200
     assert "Pay 128.00 EUR" in page.text
-    assert paid.status_code == 200, paid.text
+    assert paid.status_code == 303, paid.text
+    assert paid.headers["location"] == (
+        f"{live.settings.public_base_url.rstrip('/')}/orders/{started.json()['order_id']}?checkout=success"
+    )
     [order] = orders.json()["items"]
     assert order["id"] == started.json()["order_id"]
     assert (order["status"], order["amount_total"], order["email"]) == ("paid", 12_800, buyer.email)
