@@ -52,6 +52,7 @@ async def test_detail_shows_description_stock_categories_and_seller(
         "in_stock": True,
         "seller": {"id": str(seller.id), "display_name": "Mira Goldsmith"},
         "created_at": "2026-01-01T00:00:00Z",
+        "image": None,
         # By name: Bridal before Rings.
         "categories": [
             {"id": str(bridal.id), "name": bridal.name, "slug": bridal.slug},

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.config import Settings
 from shop.models import Product, User
-from tests.catalog.factories import make_account, make_category, make_product
+from tests.catalog.factories import make_account, make_category, make_image, make_product
 
 PRODUCTS = "/api/v1/products"
 
@@ -69,6 +69,26 @@ async def test_a_listed_product_shows_its_price_stock_and_seller(
         "in_stock": False,
         "seller": {"id": str(seller.id), "display_name": "Mira Goldsmith"},
         "created_at": "2026-01-01T00:00:00Z",
+        "image": None,
+    }
+
+
+async def test_a_listed_product_shows_its_first_ready_image(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, seller: User
+) -> None:
+    product = await make_product(session, seller)
+    await make_image(session, product, status="pending", position=0)
+    await make_image(session, product, position=2, variants={"200": "public/later-200.webp"})
+    variants = {size: f"public/{product.id}/{size}.webp" for size in ("200", "600", "1200")}
+    first = await make_image(session, product, position=1, variants=variants)
+    media = settings.media_base_url.rstrip("/")
+
+    [item] = (await client.get(PRODUCTS, params={"seller_id": str(seller.id)})).json()["items"]
+
+    assert item["image"] == {
+        "id": str(first.id),
+        "position": 1,
+        "urls": {size: f"{media}/{key}" for size, key in variants.items()},
     }
 
 

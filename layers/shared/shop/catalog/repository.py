@@ -56,6 +56,7 @@ class ListedProduct:
     seller_id: uuid.UUID
     created_at: datetime
     seller_name: str
+    image: dict[str, Any] | None  # the first ready image: {"id", "position", "variants"}
     sort_key: SortKey
 
 
@@ -66,6 +67,23 @@ class Relations:
     categories: list[dict[str, Any]]
     images: list[dict[str, Any]]
 
+
+_READY = ProductImage.status == literal_column("'ready'")
+_IMAGE_JSON = func.json_build_object(
+    "id", ProductImage.id, "position", ProductImage.position, "variants", ProductImage.variants
+)
+
+# A list row's picture: one probe of ix_product_images_product_id (product_id, position) a
+# row. A scalar subquery rather than a LATERAL join, so PostgreSQL runs it only for the rows
+# that survive the sort and LIMIT (a join would run first, for every match of a search).
+_FIRST_IMAGE = (
+    select(_IMAGE_JSON)
+    .where(ProductImage.product_id == Product.id, _READY)
+    .order_by(ProductImage.position, ProductImage.created_at)
+    .limit(1)
+    .correlate(Product)
+    .scalar_subquery()
+)
 
 # The columns a list row needs: loading whole Product objects costs more than the query.
 _LISTED = (
@@ -78,6 +96,7 @@ _LISTED = (
     Product.seller_id,
     Product.created_at,
     User.display_name,
+    _FIRST_IMAGE,
 )
 
 
@@ -112,7 +131,7 @@ def _relations(
         "variants",
         ProductImage.variants,
     ]
-    visible = [] if owner_view else [ProductImage.status == literal_column("'ready'")]
+    visible = [] if owner_view else [_READY]
     if owner_view:
         image_fields += [
             "status",

@@ -102,6 +102,7 @@ class ProductSummary(Read):
     in_stock: bool
     seller: SellerRead
     created_at: datetime
+    image: ImageRead | None = Field(description="The first ready image; null when none is ready")
 
 
 class ProductPage(BaseModel):

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
@@ -53,7 +54,21 @@ class UnknownCategory(ShopError):
     code = "unknown_category"
 
 
-def _summary(product: Product | ListedProduct, seller_name: str) -> ProductSummary:
+def _image(settings: Settings, image: Mapping[str, Any]) -> ImageRead:
+    """From the JSON object the catalog's queries build for an image."""
+    return ImageRead(
+        id=image["id"],
+        position=image["position"],
+        urls=images_service.urls(settings, image["variants"]),
+    )
+
+
+def _summary(
+    settings: Settings,
+    product: Product | ListedProduct,
+    seller_name: str,
+    image: Mapping[str, Any] | None,
+) -> ProductSummary:
     return ProductSummary(
         id=product.id,
         name=product.name,
@@ -63,6 +78,7 @@ def _summary(product: Product | ListedProduct, seller_name: str) -> ProductSumma
         in_stock=product.stock > 0,
         seller=SellerRead(id=product.seller_id, display_name=seller_name),
         created_at=product.created_at,
+        image=None if image is None else _image(settings, image),
     )
 
 
@@ -87,7 +103,9 @@ async def list_products(
     if len(rows) > limit:
         last = page[-1]
         next_cursor = cursor.encode(sort, last.sort_key, last.id)
-    return ProductPage(items=[_summary(r, r.seller_name) for r in page], next_cursor=next_cursor)
+    return ProductPage(
+        items=[_summary(settings, r, r.seller_name, r.image) for r in page], next_cursor=next_cursor
+    )
 
 
 async def facets(session: AsyncSession, filters: ProductFilters) -> Facets:
@@ -107,19 +125,14 @@ async def facets(session: AsyncSession, filters: ProductFilters) -> Facets:
 def _details(
     settings: Settings, product: Product, seller_name: str, relations: Relations
 ) -> ProductRead:
+    # The owner's view lists every image with its state; the public one only ready images.
+    ready = [i for i in relations.images if i.get("status", "ready") == "ready"]
     return ProductRead(
-        **_summary(product, seller_name).model_dump(),
+        **_summary(settings, product, seller_name, ready[0] if ready else None).model_dump(),
         description=product.description,
         stock=product.stock,
         categories=[CategoryRead.model_validate(c) for c in relations.categories],
-        images=[
-            ImageRead(
-                id=image["id"],
-                position=image["position"],
-                urls=images_service.urls(settings, image["variants"]),
-            )
-            for image in relations.images
-        ],
+        images=[_image(settings, image) for image in ready],
     )
 
 
