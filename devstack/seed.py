@@ -1,9 +1,10 @@
 """Demo data for the local stack: a jewelry shop with sellers, customers, a catalog and a year
 of sales.
 
-The vocabulary lives in devstack/data/*.json. Ids are uuid5 over a natural key and every insert
-skips conflicts, so seeding again changes nothing. The demo accounts share DEMO_PASSWORD: they
-exist only in local databases.
+The vocabulary lives in devstack/data/*.json; each product has one ready picture of its
+material, uploaded by `publish_images` on every start. Ids are uuid5 over a natural key and
+every insert skips conflicts, so seeding again changes nothing. The demo accounts share
+DEMO_PASSWORD: they exist only in local databases.
 """
 
 from __future__ import annotations
@@ -20,9 +21,20 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from devstack import demo_images
 from shop.auth.passwords import hash_password
 from shop.config import Settings
-from shop.models import Category, Order, OrderItem, OrderRefund, Product, ProductCategory, User
+from shop.images.storage import upload_key
+from shop.models import (
+    Category,
+    Order,
+    OrderItem,
+    OrderRefund,
+    Product,
+    ProductCategory,
+    ProductImage,
+    User,
+)
 from shop.stats import service as stats_service
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -120,11 +132,38 @@ async def seed(session: AsyncSession, settings: Settings) -> int:
     products, links = _catalog(list(seller_ids.values()), category_ids, now)
     inserted += await _insert(session, Product, products)
     inserted += await _insert(session, ProductCategory, links, returning=ProductCategory.product_id)
+    inserted += await _insert(session, ProductImage, _images(settings, products))
     customer_ids = await _ids_by(session, User.email, [a["email"] for a in accounts()["customers"]])
     inserted += await _insert_orders(
         session, settings, list(seller_ids.values()), customer_ids, now
     )
     return inserted
+
+
+def publish_images(settings: Settings) -> int:
+    """Upload the demo pictures the seeded image rows name (moto forgets them on every stop);
+    return how many objects were written."""
+    return demo_images.publish(settings, [m["name"] for m in materials()])
+
+
+def _images(settings: Settings, products: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One ready image per product: its material's picture (devstack/demo_images.py)."""
+    rows = []
+    for product in products:
+        image_id = demo_id("image", str(product["id"]))
+        rows.append(
+            {
+                "id": image_id,
+                "product_id": product["id"],
+                "seller_id": product["seller_id"],
+                "s3_key": upload_key(product["seller_id"], image_id),
+                "content_type": demo_images.CONTENT_TYPE,
+                "status": "ready",
+                "variants": demo_images.variant_keys(settings, product["material"]),
+                "position": 0,
+            }
+        )
+    return rows
 
 
 async def _insert(

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from devstack import seed
+from devstack import demo_images, seed
+from devstack.aws import bootstrap
+from devstack.media import MediaOrigin
 from shop.config import Settings
 from shop.models import (
     Category,
@@ -14,6 +17,7 @@ from shop.models import (
     OrderItem,
     Product,
     ProductCategory,
+    ProductImage,
     SellerMonthlyTotal,
     User,
 )
@@ -91,7 +95,16 @@ async def test_seed_adds_a_year_of_sales_that_the_statistics_count(
 
 async def test_seeding_again_changes_nothing(session: AsyncSession, settings: Settings) -> None:
     first = await seed.seed(session, settings)
-    tables = (User, Category, Product, ProductCategory, Order, OrderItem, SellerMonthlyTotal)
+    tables = (
+        User,
+        Category,
+        Product,
+        ProductCategory,
+        ProductImage,
+        Order,
+        OrderItem,
+        SellerMonthlyTotal,
+    )
     counts = [await _count(session, model) for model in tables]
     names = (await session.scalars(select(Product.name).order_by(Product.id))).all()
 
@@ -101,3 +114,30 @@ async def test_seeding_again_changes_nothing(session: AsyncSession, settings: Se
     assert second == 0
     assert [await _count(session, model) for model in tables] == counts
     assert (await session.scalars(select(Product.name).order_by(Product.id))).all() == names
+
+
+async def test_every_demo_product_has_one_ready_picture_of_its_material_served_under_media(
+    session: AsyncSession, settings: Settings
+) -> None:
+    own = settings.model_copy(update={"images_bucket": f"facet-images-{uuid.uuid4().hex[:10]}"})
+    bootstrap(own)
+    await seed.seed(session, own)
+
+    written = seed.publish_images(own)
+
+    rows = (
+        await session.execute(
+            select(Product.material, ProductImage.status, ProductImage.variants)
+            .join(ProductImage, ProductImage.product_id == Product.id)
+            .where(Product.id.in_(seed.demo_id("product", str(i)) for i in range(3)))
+        )
+    ).all()
+    assert len(rows) == 3
+    assert [(status, variants) for material, status, variants in rows] == [
+        ("ready", demo_images.variant_keys(own, material)) for material, _, _ in rows
+    ]
+    assert written == len(seed.materials()) * len(own.image_variant_sizes)
+    origin = MediaOrigin(lambda: own)
+    for key in rows[0].variants.values():
+        served = origin.invoke({"pathParameters": {"proxy": key}})
+        assert (served["statusCode"], served["headers"]["content-type"]) == (200, "image/webp")
