@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -15,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import URL
 
-from devstack import aws, emulator, media, payments, postgres, seed
+from devstack import assets, aws, emulator, media, payments, postgres, seed
 from devstack.lambda_runtime import FunctionContainer
 from devstack.server import Function, Gateway, LocalServer, load_routes
 from devstack.sqs_poller import THUMBNAILER, QueuePoller
@@ -38,10 +39,19 @@ LOCAL_ENVIRONMENT = {
     "AWS_REGION": "us-east-1",
 }
 LOCAL_DEFAULTS = {
-    "CORS_ORIGINS": "http://127.0.0.1:5173,http://localhost:5173",  # frontends (Vite)
     # Local http: a plain `session` cookie without Secure/__Host- (refused when deployed).
     "SESSION_COOKIE_SECURE": "false",
 }
+VITE_DEV_ORIGINS = ("http://127.0.0.1:5173", "http://localhost:5173")  # `make shop-dev`
+
+
+def _origin_defaults(port: int) -> None:
+    """The apps are served from this origin (as CloudFront serves them in AWS): it is the one
+    the CSRF check allows, and where mail links and Stripe's return URLs lead."""
+    own = f"http://{HOST}:{port}"
+    origins = (own, f"http://localhost:{port}", *VITE_DEV_ORIGINS)
+    os.environ.setdefault("CORS_ORIGINS", ",".join(origins))
+    os.environ.setdefault("PUBLIC_BASE_URL", own)
 
 
 def _local_environment() -> None:
@@ -51,11 +61,12 @@ def _local_environment() -> None:
         os.environ.setdefault(name, value)
 
 
-def _use_database(server: URL) -> URL:
-    """Create the app's database on the server if missing and point DATABASE_URL at it."""
+def _use_database(server: URL, *, fresh: bool = False) -> URL:
+    """Create the app's database on the server if missing (anew when fresh) and point
+    DATABASE_URL at it."""
     name = server.database if server.database not in (None, "postgres") else DATABASE_NAME
     url = server.set(database=name)
-    asyncio.run(postgres.create_database(url))
+    asyncio.run(postgres.create_database(url, recreate=fresh))
     os.environ["DATABASE_URL"] = url.render_as_string(hide_password=False)
     return url
 
@@ -73,8 +84,9 @@ async def _seed(settings: Settings) -> int:
         await database.engine.dispose()
 
 
-def run(port: int = DEFAULT_PORT) -> None:
-    """Start everything, serve on HOST:port until SIGINT/SIGTERM, then stop what was started."""
+def run(port: int = DEFAULT_PORT, *, fresh: bool = False) -> None:
+    """Start everything, serve on HOST:port until SIGINT/SIGTERM, then stop what was started.
+    With fresh, the database is dropped and created again first (the browser tests' start)."""
     # Both unwind as KeyboardInterrupt, so the embedded PostgreSQL and moto are stopped either
     # way; SIGINT explicitly too, since shells start background jobs with it ignored.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -90,10 +102,15 @@ def run(port: int = DEFAULT_PORT) -> None:
         for handler in {r.handler for r in routes}:
             container = functions[handler] = FunctionContainer(handler)
             frontend.callback(container.close)
-        server = LocalServer((HOST, port), Gateway([*routes, media.ROUTE], functions))
+        static = [media.ROUTE]
+        for app in assets.APPS:
+            functions[app.handler] = assets.StaticApp(app)
+            static += assets.routes(app)
+        server = LocalServer((HOST, port), Gateway([*routes, *static], functions))
         frontend.callback(server.server_close)
+        _origin_defaults(server.server_port)
 
-        url = _use_database(services.enter_context(postgres.server()))
+        url = _use_database(services.enter_context(postgres.server()), fresh=fresh)
         aws_endpoint = services.enter_context(emulator.aws_emulator())
         os.environ["AWS_ENDPOINT_URL"] = aws_endpoint.url
         webhook_url = f"http://{HOST}:{server.server_port}/api/v1/webhooks/stripe"
@@ -114,8 +131,8 @@ def run(port: int = DEFAULT_PORT) -> None:
         frontend.enter_context(payments.periodic(payments.SWEEPER, payments.SWEEP_EVERY_SECONDS))
         frontend.enter_context(payments.periodic(payments.MAILER, payments.MAIL_EVERY_SECONDS))
 
-        api = f"http://{HOST}:{server.server_port}{settings.api_prefix}"
-        sys.stdout.write(_banner(api, url, aws_endpoint, inserted, stripe))
+        site = f"http://{HOST}:{server.server_port}"
+        sys.stdout.write(_banner(site, settings.api_prefix, url, aws_endpoint, inserted, stripe))
         sys.stdout.flush()
         try:
             server.serve_forever()
@@ -124,7 +141,8 @@ def run(port: int = DEFAULT_PORT) -> None:
 
 
 def _banner(
-    api: str,
+    site: str,
+    api_prefix: str,
     database: URL,
     aws_endpoint: emulator.Emulator,
     inserted: int,
@@ -134,9 +152,12 @@ def _banner(
     logins = [("seller", a) for a in accounts["sellers"]]
     logins += [("customer", a) for a in accounts["customers"]]
     origin = "moto, started here" if aws_endpoint.started_here else "reused"
+    api = f"{site}{api_prefix}"
     lines = [
         "",
         "Facet is running locally. Ctrl-C stops everything started here.",
+        f"  Shop       {site}{assets.CUSTOMER.prefix}",
+        f"  Sellers    {site}{assets.SELLER.prefix}",
         f"  API        {api}",
         f"  Health     {api}/health",
         f"  API docs   {api}/docs",
@@ -159,6 +180,17 @@ def next_revision_id(versions: Path, today: date) -> str:
         if (found := REVISION_FILE.match(path.name))
     ]
     return f"{today:%Y%m%d}_{max(numbers, default=0) + 1:04d}"
+
+
+def write_openapi(path: Path) -> None:
+    """The API's OpenAPI document as the local stack serves it, sorted so a diff shows a change:
+    the frontends' types are generated from it (`make api-types`)."""
+    _local_environment()
+    from shop.api.app import create_app  # the whole app: only this command needs it
+
+    document = create_app(Settings()).openapi()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
 def new_migration(message: str) -> None:
