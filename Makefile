@@ -11,7 +11,8 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export AWS_ACCESS_KEY_ID ?= testing
 export AWS_SECRET_ACCESS_KEY ?= testing
 
-.PHONY: help install run test lint typecheck format unit infra-lint bench test-localstack clean migration admin stats-rebuild
+.PHONY: help install run test lint typecheck format unit infra-lint bench test-localstack clean migration admin stats-rebuild \
+	frontends api-types frontend-test e2e shop-dev shop-bench
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -29,9 +30,47 @@ $(TOOLS)/.installed: requirements-tools.txt
 	$(TOOLS)/bin/python -m pip install --quiet -r requirements-tools.txt
 	touch $@
 
-install: $(VENV)/.installed $(TOOLS)/.installed ## create the virtualenvs
+# The frontends (npm workspaces under frontends/): installed from package-lock.json only.
+WEB := frontends
+NPM := cd $(WEB) && npm
+WEB_INSTALLED := $(WEB)/node_modules/.installed
+SHOP_SOURCES := $(shell find $(WEB)/shared/src $(WEB)/shared/alias.ts $(WEB)/customer/src \
+  $(WEB)/customer/index.html $(WEB)/customer/vite.config.ts $(WEB)/tsconfig.base.json -type f 2>/dev/null)
+SHOP := $(WEB)/customer/dist/index.html
+# Debian's Chromium for the browser tests (never a downloaded one: see docs/frontends.md).
+CHROMIUM ?= /usr/bin/chromium
 
-run: $(VENV)/.installed ## run Facet locally with demo data on http://127.0.0.1:8000
+$(WEB_INSTALLED): $(WEB)/package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed $(TOOLS)/.installed $(WEB_INSTALLED) ## create the virtualenvs and node_modules
+
+$(SHOP): $(WEB_INSTALLED) $(SHOP_SOURCES)
+	$(NPM) run build --workspace customer
+
+frontends: $(SHOP) ## build the shop (rebuilt by `make run` when its sources change)
+
+api-types: $(VENV)/.installed $(WEB_INSTALLED) ## regenerate the frontends' API types from the OpenAPI schema
+	PYTHONPATH=layers/shared:. $(PY) -m devstack openapi .data/openapi.json
+	$(NPM) run api-types
+
+frontend-test: api-types ## types from today's API, tsc, Vitest, build, Playwright E2E in Chromium
+	@git diff --quiet -- $(WEB)/shared/src/api/schema.d.ts 2>/dev/null || { \
+	  echo "frontends/shared/src/api/schema.d.ts is stale: commit what make api-types wrote"; exit 1; }
+	$(NPM) run typecheck
+	$(NPM) test
+	$(MAKE) $(SHOP)
+	$(MAKE) e2e
+
+e2e: $(VENV)/.installed $(SHOP) ## Playwright against a fresh local stack (port 8100, database facet_e2e)
+	@test -x $(CHROMIUM) || { echo "Chromium missing: apt-get install -y chromium"; exit 1; }
+	$(NPM) run e2e
+
+shop-dev: $(WEB_INSTALLED) ## Vite dev server on :5173 for the shop, API proxied to `make run` on :8000
+	$(NPM) run dev --workspace customer
+
+run: $(VENV)/.installed $(SHOP) ## run Facet locally with demo data on http://127.0.0.1:8000
 	PYTHONPATH=layers/shared:. $(PY) -m devstack run
 
 lint: $(VENV)/.installed ## ruff lint and format check
@@ -52,7 +91,7 @@ infra-lint: $(VENV)/.installed $(TOOLS)/.installed ## cfn-lint and sam validate 
 unit: $(VENV)/.installed ## pytest only (without the LocalStack profile)
 	$(VENV)/bin/pytest -m "not localstack" $(PYTEST_ARGS)
 
-test: lint typecheck infra-lint unit ## the whole check suite (what CI runs)
+test: lint typecheck infra-lint unit frontend-test ## the whole check suite (what CI runs)
 
 bench: $(VENV)/.installed ## performance budgets: prints a table, writes .data/bench.json
 	$(PY) -m bench
@@ -61,7 +100,8 @@ test-localstack: $(VENV)/.installed ## upload-policy tests against a real LocalS
 	$(VENV)/bin/pytest -m localstack $(PYTEST_ARGS)
 
 clean: ## remove virtualenvs, caches and local data
-	rm -rf $(VENV) $(TOOLS) .data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .data .pytest_cache .mypy_cache .ruff_cache \
+	  $(WEB)/node_modules $(WEB)/*/dist $(WEB)/test-results
 
 migration: $(VENV)/.installed ## new migration: make migration MSG="add thing" (autogenerate)
 	@test -n "$(MSG)" || { echo 'usage: make migration MSG="what it does"'; exit 1; }
