@@ -121,6 +121,7 @@ def run(port: int = DEFAULT_PORT, *, fresh: bool = False) -> None:
         keys.ensure_local_keyset_file(settings.jwt_keys_file, settings.jwt_algorithm)
         command.upgrade(_alembic_config(), "head")
         inserted = asyncio.run(_seed(settings))
+        seed.publish_images(settings)  # the emulator's bucket starts empty on every start
         # S3 upload events: queue -> poller -> the thumbnailer's warm container.
         thumbnailer = FunctionContainer(THUMBNAILER)
         frontend.callback(thumbnailer.close)
