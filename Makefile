@@ -95,6 +95,10 @@ test: lint typecheck infra-lint unit frontend-test ## the whole check suite (wha
 
 bench: $(VENV)/.installed ## performance budgets: prints a table, writes .data/bench.json
 	$(PY) -m bench
+	$(MAKE) shop-bench
+
+shop-bench: $(VENV)/.installed $(SHOP) ## the shop's budgets in Chromium (first-load JS, grid LCP): .data/shop-bench.json
+	$(NPM) run bench
 
 test-localstack: $(VENV)/.installed ## upload-policy tests against a real LocalStack on :4566
 	$(VENV)/bin/pytest -m localstack $(PYTEST_ARGS)

@@ -35,10 +35,11 @@ class App:
     name: str  # the folder under frontends/
     prefix: str  # the URL path it is served at, ending in /
     uploads: bool = False  # posts files straight to the images bucket (presigned POST)
+    root: Path = FRONTENDS
 
     @property
     def dist(self) -> Path:
-        return FRONTENDS / self.name / "dist"
+        return self.root / self.name / "dist"
 
     @property
     def handler(self) -> str:

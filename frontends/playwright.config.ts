@@ -29,7 +29,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  projects: [
+    { name: "e2e", testMatch: /.*\.spec\.ts/, use: { ...devices["Desktop Chrome"] } },
+    // `make shop-bench`: budgets measured in the same browser, never part of `make test`.
+    { name: "bench", testMatch: /.*\.bench\.ts/, use: { ...devices["Desktop Chrome"] } },
+  ],
   webServer: {
     command: ".venv/bin/python -m devstack run --fresh",
     cwd: "..",

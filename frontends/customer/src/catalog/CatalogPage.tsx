@@ -132,8 +132,11 @@ function FilterPanel(props: { filters: Filters; facets: Schemas["Facets"] | unde
     apply({ ...filters, q: text.q, minPrice: text.minPrice, maxPrice: text.maxPrice });
   };
   const active = filtersToUrl(filters).toString() !== "";
+  // On a phone the filters start folded so the products are on the first screen.
+  const [open] = useState(() => !window.matchMedia?.("(max-width: 720px)").matches);
   return (
-    <aside className="filters" aria-label="Filters">
+    <details className="filters" open={open}>
+      <summary>Filters{active ? " (active)" : ""}</summary>
       <form onSubmit={submit} role="search">
         <label>
           Search
@@ -206,7 +209,7 @@ function FilterPanel(props: { filters: Filters; facets: Schemas["Facets"] | unde
           Clear all filters
         </button>
       )}
-    </aside>
+    </details>
   );
 }
 

@@ -89,7 +89,7 @@ export function ProductPage() {
               onChange={(e) => setQuantity(Math.max(1, Math.min(Number(e.target.value) || 1, max || 1)))}
             />
           </label>
-          <button type="submit" disabled={max === 0}>
+          <button type="submit" className="primary" disabled={max === 0}>
             Add to cart
           </button>
         </form>
