@@ -23,8 +23,9 @@ export default function CartPage() {
     [ids],
   );
   useEffect(() => {
-    if (quote.data && quote.data.cart !== cart) replace(quote.data.cart);
-  }, [quote.data, cart, replace]);
+    // Only a finished quote of this cart: a previous one shown while reloading is stale.
+    if (quote.status === "done" && quote.data.cart !== cart) replace(quote.data.cart);
+  }, [quote, cart, replace]);
   const [checkout, setCheckout] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
 
   async function pay() {

@@ -80,13 +80,13 @@ export function CatalogPage() {
           </label>
         </div>
         <ErrorMessage error={first.error ?? facets.error} />
-        {first.status === "loading" && <p className="loading">Loading products…</p>}
+        {first.status === "loading" && !first.data && <p className="loading">Loading products…</p>}
         {first.status === "done" && items.length === 0 && (
           <p className="empty">
             Nothing matches these filters. <Link to="/">Show everything</Link>
           </p>
         )}
-        <ul className="grid">
+        <ul className="grid" aria-busy={first.status === "loading"}>
           {items.map((product, index) => (
             <li key={product.id}>
               <ProductCard product={product} eager={index < 4} />
