@@ -60,6 +60,36 @@ function Field(props: { label: string; children: ReactNode }) {
   );
 }
 
+function EmailField(props: { value: string; onChange: (value: string) => void }) {
+  return (
+    <Field label="Email">
+      <input
+        type="email"
+        autoComplete="email"
+        required
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </Field>
+  );
+}
+
+/** A new password: at least 12 characters, as the API checks (and then its breach list). */
+function PasswordField(props: { label: string; value: string; onChange: (value: string) => void; isNew?: boolean }) {
+  return (
+    <Field label={props.label}>
+      <input
+        type="password"
+        autoComplete={props.isNew ? "new-password" : "current-password"}
+        required
+        minLength={props.isNew ? 12 : undefined}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </Field>
+  );
+}
+
 /** Only same-site paths: `?next=https://evil.example` must not become an open redirect. */
 function safeNext(next: string | null): string {
   return next && next.startsWith("/") && !next.startsWith("//") ? next : "/account";
@@ -81,18 +111,8 @@ function LoginPage() {
       {params.get("verified") && <p role="status" className="notice">Email verified. You can log in now.</p>}
       {params.get("reset") && <p role="status" className="notice">Password changed. Log in with the new one.</p>}
       <form onSubmit={form.onSubmit}>
-        <Field label="Email">
-          <input type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </Field>
-        <Field label="Password">
-          <input
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <EmailField value={email} onChange={setEmail} />
+        <PasswordField label="Password" value={password} onChange={setPassword} />
         <ErrorMessage error={form.error} />
         <button type="submit" className="primary" disabled={form.busy}>
           {form.busy ? "Logging in…" : "Log in"}
@@ -121,19 +141,8 @@ function RegisterPage() {
         <Field label="Name">
           <input autoComplete="name" required maxLength={80} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
         </Field>
-        <Field label="Email">
-          <input type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </Field>
-        <Field label="Password (at least 12 characters)">
-          <input
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={12}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <EmailField value={email} onChange={setEmail} />
+        <PasswordField label="Password (at least 12 characters)" value={password} onChange={setPassword} isNew />
         <ErrorMessage error={form.error} />
         <button type="submit" className="primary" disabled={form.busy}>
           Create account
@@ -164,9 +173,7 @@ function VerifyPage() {
       <h1 id="verify-title">Verify your email</h1>
       <p>We sent a code to your email address. Enter it here.</p>
       <form onSubmit={form.onSubmit}>
-        <Field label="Email">
-          <input type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </Field>
+        <EmailField value={email} onChange={setEmail} />
         <Field label="Code">
           <input
             inputMode="numeric"
@@ -205,9 +212,7 @@ function ForgotPage() {
         <p role="status">{sent}</p>
       ) : (
         <form onSubmit={form.onSubmit}>
-          <Field label="Email">
-            <input type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-          </Field>
+          <EmailField value={email} onChange={setEmail} />
           <ErrorMessage error={form.error} />
           <button type="submit" className="primary" disabled={form.busy}>
             Send me a reset link
@@ -232,16 +237,7 @@ function ResetPage() {
       <h1 id="reset-title">Choose a new password</h1>
       {!token && <p className="error" role="alert">This link has no reset token. Ask for a new link.</p>}
       <form onSubmit={form.onSubmit}>
-        <Field label="New password (at least 12 characters)">
-          <input
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={12}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <PasswordField label="New password (at least 12 characters)" value={password} onChange={setPassword} isNew />
         <ErrorMessage error={form.error} />
         <button type="submit" className="primary" disabled={form.busy || !token}>
           Change password

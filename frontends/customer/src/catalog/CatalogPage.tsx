@@ -150,26 +150,8 @@ function FilterPanel(props: { filters: Filters; facets: Schemas["Facets"] | unde
         </label>
         <fieldset className="price-range">
           <legend>Price</legend>
-          <label>
-            Min
-            <input
-              inputMode="decimal"
-              name="min_price"
-              value={text.minPrice}
-              placeholder={facets?.price ? String(Math.floor(facets.price.min_cents / 100)) : ""}
-              onChange={(e) => setText({ ...text, minPrice: e.target.value })}
-            />
-          </label>
-          <label>
-            Max
-            <input
-              inputMode="decimal"
-              name="max_price"
-              value={text.maxPrice}
-              placeholder={facets?.price ? String(Math.ceil(facets.price.max_cents / 100)) : ""}
-              onChange={(e) => setText({ ...text, maxPrice: e.target.value })}
-            />
-          </label>
+          <PriceInput label="Min" value={text.minPrice} hint={facets?.price?.min_cents} onChange={(minPrice) => setText({ ...text, minPrice })} />
+          <PriceInput label="Max" value={text.maxPrice} hint={facets?.price?.max_cents} onChange={(maxPrice) => setText({ ...text, maxPrice })} />
         </fieldset>
         <button type="submit">Apply</button>
       </form>
@@ -210,6 +192,21 @@ function FilterPanel(props: { filters: Filters; facets: Schemas["Facets"] | unde
         </button>
       )}
     </details>
+  );
+}
+
+function PriceInput(props: { label: string; value: string; hint: number | undefined; onChange: (value: string) => void }) {
+  return (
+    <label>
+      {props.label}
+      <input
+        inputMode="decimal"
+        name={`${props.label.toLowerCase()}_price`}
+        value={props.value}
+        placeholder={props.hint === undefined ? "" : String(Math.round(props.hint / 100))}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
   );
 }
 
