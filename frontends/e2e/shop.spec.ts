@@ -1,4 +1,13 @@
-import { DEMO_CUSTOMER, DEMO_PASSWORD, expect, lastMailTo, logIn, screenshots, test } from "./support";
+import {
+  DEMO_CUSTOMER,
+  DEMO_PASSWORD,
+  expect,
+  expectAccessibleBasics,
+  lastMailTo,
+  logIn,
+  screenshots,
+  test,
+} from "./support";
 
 test("browse, filter, buy and see the order paid", async ({ page }) => {
   await logIn(page, DEMO_CUSTOMER, DEMO_PASSWORD);
@@ -40,6 +49,7 @@ test("browse, filter, buy and see the order paid", async ({ page }) => {
   await page.getByRole("link", { name: "Go to the cart" }).click();
   await expect(page.getByRole("link", { name })).toBeVisible();
   await expect(page.getByLabel(`Quantity of ${name}`)).toHaveValue("2");
+  await expectAccessibleBasics(page);
 
   // Keyboard only from the quantity to the checkout button.
   await page.getByLabel(`Quantity of ${name}`).focus();
@@ -70,6 +80,7 @@ test("register, verify with the mailed code, log in and see no orders yet", asyn
   await page.getByLabel(/^Password/).fill("a long enough passphrase");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("heading", { name: "Verify your email" })).toBeVisible();
+  await expectAccessibleBasics(page);
 
   const mail = await lastMailTo(email);
   const code = mail.match(/letter-spacing:4px"><b>(\d{6})<\/b>/)![1]!;

@@ -26,8 +26,24 @@ export const test = base.extend<{ consoleErrors: string[] }>({
 });
 export { expect };
 
-/** The page at both widths, full length, under .data/screenshots/. */
+/** The accessibility basics: every form control has a label, every image a text alternative. */
+export async function expectAccessibleBasics(page: Page): Promise<void> {
+  const missing = await page.evaluate(() => {
+    const unlabelled = [...document.querySelectorAll("input, select, textarea")]
+      .filter((el) => (el as HTMLInputElement).type !== "hidden")
+      .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute("aria-label"))
+      .map((el) => `unlabelled ${el.outerHTML.slice(0, 80)}`);
+    const noAlt = [...document.querySelectorAll("img, [role=img]")]
+      .filter((el) => !(el.getAttribute("alt") ?? el.getAttribute("aria-label"))?.trim())
+      .map((el) => `no alt ${el.outerHTML.slice(0, 80)}`);
+    return [...unlabelled, ...noAlt];
+  });
+  expect(missing).toEqual([]);
+}
+
+/** The page at both widths, full length, under .data/screenshots/ (after the a11y basics). */
 export async function screenshots(page: Page, name: string): Promise<void> {
+  await expectAccessibleBasics(page);
   for (const [label, size] of Object.entries(WIDTHS)) {
     await page.setViewportSize(size);
     await page.waitForLoadState("networkidle");
