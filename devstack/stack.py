@@ -111,7 +111,9 @@ def run(port: int = DEFAULT_PORT, *, fresh: bool = False) -> None:
         _origin_defaults(server.server_port)
 
         url = _use_database(services.enter_context(postgres.server()), fresh=fresh)
-        aws_endpoint = services.enter_context(emulator.aws_emulator())
+        # AWS_EMULATOR_PORT: the browser tests' stack runs its own, apart from `make run`'s.
+        emulator_port = int(os.environ.get("AWS_EMULATOR_PORT", emulator.PORT))
+        aws_endpoint = services.enter_context(emulator.aws_emulator(port=emulator_port))
         os.environ["AWS_ENDPOINT_URL"] = aws_endpoint.url
         webhook_url = f"http://{HOST}:{server.server_port}/api/v1/webhooks/stripe"
         stripe = services.enter_context(payments.stripe_endpoint(webhook_url))

@@ -4,6 +4,9 @@ import { defineConfig, devices } from "@playwright/test";
 // one, driven in Debian's Chromium: Playwright never downloads a browser here.
 const PORT = Number(process.env.E2E_PORT ?? 8100);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+// Its own moto too, so a running `make run` (on 4566) never shares buckets or queues with it.
+const EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? PORT + 1000);
+process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${EMULATOR_PORT}`; // read by e2e/support.ts
 
 export default defineConfig({
   testDir: "e2e",
@@ -44,6 +47,7 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       PORT: String(PORT),
+      AWS_EMULATOR_PORT: String(EMULATOR_PORT),
       PYTHONPATH: "layers/shared:.",
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgresql+asyncpg://postgres@127.0.0.1:5432/facet_e2e",
     },
