@@ -249,6 +249,18 @@ async def test_the_mailed_link_puts_the_token_in_the_fragment_of_the_configured_
     assert f"?token={token}" not in sent_mail(email)[-1]["body"]
 
 
+async def test_a_sellers_link_opens_the_seller_dashboard(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    email = fresh_address("seller-link")
+    await sign_up(client, email, role="seller")
+
+    token = await mailed_token(client, email)
+
+    base = settings.public_base_url.rstrip("/")
+    assert f"{base}/seller/reset-password#token={token}" in sent_mail(email)[-1]["body"]
+
+
 async def test_the_api_refuses_a_reset_token_in_a_query_string(client: httpx.AsyncClient) -> None:
     email = fresh_address("query")
     await sign_up(client, email)

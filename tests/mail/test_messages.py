@@ -107,3 +107,12 @@ def test_subject_carries_no_code_or_token(mail: Message) -> None:
     # Subjects are logged when delivery fails; the secret must only be in the body.
     assert "042917" not in mail.subject
     assert TOKEN not in mail.subject
+
+
+def test_a_sellers_links_lead_to_the_dashboard(shop_settings: Settings) -> None:
+    assert messages.login_url(shop_settings, "seller") == f"{BASE}/seller/login"
+    assert messages.forgot_password_url(shop_settings, "seller") == f"{BASE}/seller/forgot-password"
+    assert messages.reset_link(shop_settings, TOKEN, "seller").startswith(
+        f"{BASE}/seller/reset-password#token="
+    )
+    assert messages.login_url(shop_settings, "admin") == f"{BASE}/login"

@@ -191,8 +191,8 @@ async def register(
         _audit("user_register_existing", user_id=str(existing.id))
         exists = messages.account_exists(
             existing.display_name,
-            messages.login_url(settings),
-            messages.forgot_password_url(settings),
+            messages.login_url(settings, existing.role),
+            messages.forgot_password_url(settings, existing.role),
         )
         return [Outgoing(existing.email, exists)]
     user = await users.add(
@@ -433,7 +433,7 @@ async def forgot_password(
     )
     _audit("authn_password_reset_requested", user_id=str(user.id))
     minutes = settings.reset_token_ttl_seconds // 60
-    link = messages.reset_link(settings, token)
+    link = messages.reset_link(settings, token, user.role)
     return [Outgoing(user.email, messages.password_reset(user.display_name, link, minutes))]
 
 

@@ -38,18 +38,18 @@ class _Code:
 _Block = str | _Link | _Code
 
 
-def reset_link(settings: Settings, token: str) -> str:
+def reset_link(settings: Settings, token: str, role: str = "customer") -> str:
     """The reset page with the token in the URL fragment, which browsers never send to a server
     nor put in a Referer header, so it stays out of logs (RESET-07)."""
-    return f"{_base_url(settings)}/reset-password#token={quote(token, safe='')}"
+    return f"{_app_url(settings, role)}/reset-password#token={quote(token, safe='')}"
 
 
-def login_url(settings: Settings) -> str:
-    return f"{_base_url(settings)}/login"
+def login_url(settings: Settings, role: str = "customer") -> str:
+    return f"{_app_url(settings, role)}/login"
 
 
-def forgot_password_url(settings: Settings) -> str:
-    return f"{_base_url(settings)}/forgot-password"
+def forgot_password_url(settings: Settings, role: str = "customer") -> str:
+    return f"{_app_url(settings, role)}/forgot-password"
 
 
 def verification_code(code: str, display_name: str, minutes: int) -> Message:
@@ -224,3 +224,11 @@ def _minutes(minutes: int) -> str:
 def _base_url(settings: Settings) -> str:
     # Links come from configuration, never from the request's Host header (CODE-06).
     return settings.public_base_url.rstrip("/")
+
+
+# A seller's account pages are the dashboard's, served under /seller/ on the same site.
+SELLER_APP_PATH = "/seller"
+
+
+def _app_url(settings: Settings, role: str) -> str:
+    return _base_url(settings) + (SELLER_APP_PATH if role == "seller" else "")
