@@ -12,7 +12,7 @@ export AWS_ACCESS_KEY_ID ?= testing
 export AWS_SECRET_ACCESS_KEY ?= testing
 
 .PHONY: help install run test lint typecheck format unit infra-lint bench test-localstack clean migration admin stats-rebuild \
-	frontends api-types frontend-test e2e shop-dev shop-bench
+	frontends api-types frontend-test e2e shop-dev shop-bench package-check
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -99,6 +99,9 @@ bench: $(VENV)/.installed ## performance budgets: prints a table, writes .data/b
 
 shop-bench: $(VENV)/.installed $(SHOP) ## the shop's budgets in Chromium (first-load JS, grid LCP): .data/shop-bench.json
 	$(NPM) run bench
+
+package-check: $(VENV)/.installed $(TOOLS)/.installed ## sam build (arm64) and hold each zip to 25 MB: .data/package.json
+	$(PY) -m bench.package --python $(PYTHON)
 
 test-localstack: $(VENV)/.installed ## upload-policy tests against a real LocalStack on :4566
 	$(VENV)/bin/pytest -m localstack $(PYTEST_ARGS)
