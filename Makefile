@@ -12,7 +12,7 @@ export AWS_ACCESS_KEY_ID ?= testing
 export AWS_SECRET_ACCESS_KEY ?= testing
 
 .PHONY: help install run test lint typecheck format unit infra-lint bench test-localstack clean migration admin stats-rebuild \
-	frontends api-types frontend-test e2e shop-dev shop-bench package-check
+	frontends api-types frontend-test e2e shop-dev seller-dev shop-bench seller-bench package-check
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ WEB_INSTALLED := $(WEB)/node_modules/.installed
 SHOP_SOURCES := $(shell find $(WEB)/shared/src $(WEB)/shared/alias.ts $(WEB)/customer/src \
   $(WEB)/customer/index.html $(WEB)/customer/vite.config.ts $(WEB)/tsconfig.base.json -type f 2>/dev/null)
 SHOP := $(WEB)/customer/dist/index.html
+SELLER_SOURCES := $(shell find $(WEB)/shared/src $(WEB)/shared/alias.ts $(WEB)/seller/src \
+  $(WEB)/seller/index.html $(WEB)/seller/vite.config.ts $(WEB)/tsconfig.base.json -type f 2>/dev/null)
+SELLER := $(WEB)/seller/dist/index.html
 # Debian's Chromium for the browser tests (never a downloaded one: see docs/frontends.md).
 CHROMIUM ?= /usr/bin/chromium
 
@@ -49,7 +52,10 @@ install: $(VENV)/.installed $(TOOLS)/.installed $(WEB_INSTALLED) ## create the v
 $(SHOP): $(WEB_INSTALLED) $(SHOP_SOURCES)
 	$(NPM) run build --workspace customer
 
-frontends: $(SHOP) ## build the shop (rebuilt by `make run` when its sources change)
+$(SELLER): $(WEB_INSTALLED) $(SELLER_SOURCES)
+	$(NPM) run build --workspace seller
+
+frontends: $(SHOP) $(SELLER) ## build the shop and the seller dashboard (`make run` rebuilds what changed)
 
 api-types: $(VENV)/.installed $(WEB_INSTALLED) ## regenerate the frontends' API types from the OpenAPI schema
 	PYTHONPATH=layers/shared:. $(PY) -m devstack openapi .data/openapi.json
@@ -60,17 +66,20 @@ frontend-test: api-types ## types from today's API, tsc, Vitest, build, Playwrig
 	  echo "frontends/shared/src/api/schema.d.ts is stale: commit what make api-types wrote"; exit 1; }
 	$(NPM) run typecheck
 	$(NPM) test
-	$(MAKE) $(SHOP)
+	$(MAKE) frontends
 	$(MAKE) e2e
 
-e2e: $(VENV)/.installed $(SHOP) ## Playwright against a fresh local stack (port 8100, database facet_e2e)
+e2e: $(VENV)/.installed $(SHOP) $(SELLER) ## Playwright against a fresh local stack (port 8100, database facet_e2e)
 	@test -x $(CHROMIUM) || { echo "Chromium missing: apt-get install -y chromium"; exit 1; }
 	$(NPM) run e2e
 
 shop-dev: $(WEB_INSTALLED) ## Vite dev server on :5173 for the shop, API proxied to `make run` on :8000
 	$(NPM) run dev --workspace customer
 
-run: $(VENV)/.installed $(SHOP) ## run Facet locally with demo data on http://127.0.0.1:8000
+seller-dev: $(WEB_INSTALLED) ## Vite dev server on :5174 for the seller dashboard, API proxied to `make run`
+	$(NPM) run dev --workspace seller
+
+run: $(VENV)/.installed $(SHOP) $(SELLER) ## run Facet locally with demo data on http://127.0.0.1:8000
 	PYTHONPATH=layers/shared:. $(PY) -m devstack run
 
 lint: $(VENV)/.installed ## ruff lint and format check
@@ -95,10 +104,13 @@ test: lint typecheck infra-lint unit frontend-test ## the whole check suite (wha
 
 bench: $(VENV)/.installed ## performance budgets: prints a table, writes .data/bench.json
 	$(PY) -m bench
-	$(MAKE) shop-bench
+	$(MAKE) shop-bench seller-bench
 
 shop-bench: $(VENV)/.installed $(SHOP) ## the shop's budgets in Chromium (first-load JS, grid LCP): .data/shop-bench.json
-	$(NPM) run bench
+	$(NPM) run bench -- shop
+
+seller-bench: $(VENV)/.installed $(SELLER) ## the dashboard's budgets (first-load JS, stats interactive): .data/seller-bench.json
+	$(NPM) run bench -- seller
 
 package-check: $(VENV)/.installed $(TOOLS)/.installed ## sam build (arm64) and hold each zip to 25 MB: .data/package.json
 	$(PY) -m bench.package --python $(PYTHON)

@@ -42,7 +42,10 @@ LOCAL_DEFAULTS = {
     # Local http: a plain `session` cookie without Secure/__Host- (refused when deployed).
     "SESSION_COOKIE_SECURE": "false",
 }
-VITE_DEV_ORIGINS = ("http://127.0.0.1:5173", "http://localhost:5173")  # `make shop-dev`
+# `make shop-dev` (5173) and `make seller-dev` (5174)
+VITE_DEV_ORIGINS = tuple(
+    f"http://{host}:{port}" for port in (5173, 5174) for host in ("127.0.0.1", "localhost")
+)
 
 
 def _origin_defaults(port: int) -> None:

@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { alias: sharedAlias },
   test: {
     environment: "jsdom",
-    include: ["shared/src/**/*.test.{ts,tsx}", "customer/src/**/*.test.{ts,tsx}"],
+    include: ["{shared,customer,seller}/src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
   },
 });

@@ -2,6 +2,7 @@ import { expect, type Page, test as base } from "@playwright/test";
 
 export const DEMO_PASSWORD = "facet-demo-password";
 export const DEMO_CUSTOMER = "ada.customer@example.com";
+export const DEMO_SELLER = "aurum.atelier@example.com";
 const AWS_EMULATOR = process.env.AWS_ENDPOINT_URL ?? "http://127.0.0.1:4566";
 const SCREENSHOTS = "../.data/screenshots";
 export const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
@@ -73,10 +74,24 @@ export async function lastMailTo(to: string, timeoutMs = 20_000): Promise<string
   throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
 }
 
+/** The six-digit code of the last verification mail to `to`. */
+export async function mailedCode(to: string): Promise<string> {
+  return (await lastMailTo(to)).match(/letter-spacing:4px"><b>(\d{6})<\/b>/)![1]!;
+}
+
 export async function logIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
+}
+
+/** The seller dashboard's login (/seller/login); it lands on the products table. */
+export async function logInSeller(page: Page, email = DEMO_SELLER, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto("/seller/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("heading", { name: "Products", level: 1 })).toBeVisible();
 }

@@ -1,6 +1,6 @@
 // The account pages both apps have: sign-up, verification, login, password reset, profile,
 // sessions and account deletion. Paths are the app's own (react-router's basename adds /seller).
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type FormEvent, type ReactNode, startTransition, useState } from "react";
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from "react-router";
 
 import { api, call } from "./api/client";
@@ -329,8 +329,12 @@ export function DeleteAccount({ consequence }: { consequence: string }) {
   const [confirmed, setConfirmed] = useState(false);
   const form = useSubmit(async () => {
     await call(api.DELETE("/api/v1/users/me", { body: { password } }));
-    setUser(null);
-    navigate("/login?deleted=1", { replace: true });
+    // One transition, as navigate() is one: signed out while still on a signed-in page would
+    // redirect to the login page with ?next= back to it.
+    startTransition(() => {
+      navigate("/login?deleted=1", { replace: true });
+      setUser(null);
+    });
   });
   return (
     <section className="narrow danger-zone" aria-labelledby="delete-title">
