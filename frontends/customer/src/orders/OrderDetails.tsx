@@ -1,10 +1,11 @@
+import { addressLines } from "@facet/shared/address";
 import type { Schemas } from "@facet/shared/api/client";
 import { formatMoney } from "@facet/shared/money";
 
 type Order = Schemas["OrderRead"];
 
 export function OrderDetails({ order }: { order: Order }) {
-  const address = order.shipping_address as Record<string, string | null> | null;
+  const address = addressLines(order.shipping_address);
   return (
     <div className="order">
       <p>
@@ -53,16 +54,12 @@ export function OrderDetails({ order }: { order: Order }) {
           <strong>Ships to</strong>
           <br />
           {order.shipping_name}
-          {address &&
-            ["line1", "line2", "postal_code", "city", "state", "country"]
-              .map((field) => address[field])
-              .filter(Boolean)
-              .map((part) => (
-                <span key={part}>
-                  <br />
-                  {part}
-                </span>
-              ))}
+          {address.map((part, index) => (
+            <span key={index}>
+              <br />
+              {part}
+            </span>
+          ))}
         </address>
       )}
     </div>

@@ -7,7 +7,7 @@ import { formatMoney } from "@facet/shared/money";
 import { useAsync } from "@facet/shared/useAsync";
 import { useState } from "react";
 
-import { addressLines } from "./address";
+import { addressLines } from "@facet/shared/address";
 import "./orders.css";
 
 type Line = Schemas["SellerOrderLineRead"];

@@ -1,5 +1,5 @@
 // A shipping address (Stripe's shape: line1, line2, postal_code, city, state, country) as the
-// lines of a label. Written once here; the customer's order page should use it too.
+// lines of a label, for the seller's orders to ship and the customer's order page.
 
 const regionNames = new Map<string, Intl.DisplayNames | null>();
 
