@@ -6,6 +6,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell scripts/find-python312)
 VENV := .venv
 TOOLS := .venv-tools
+CHECKOV := .venv-checkov
 PY := $(VENV)/bin/python
 export AWS_DEFAULT_REGION ?= us-east-1
 export AWS_ACCESS_KEY_ID ?= testing
@@ -30,6 +31,12 @@ $(TOOLS)/.installed: requirements-tools.txt
 	$(TOOLS)/bin/python -m pip install --quiet -r requirements-tools.txt
 	touch $@
 
+$(CHECKOV)/.installed: requirements-checkov.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
+	test -x $(CHECKOV)/bin/python || $(PYTHON) -m venv $(CHECKOV)
+	$(CHECKOV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
 # The frontends (npm workspaces under frontends/): installed from package-lock.json only.
 WEB := frontends
 NPM := cd $(WEB) && npm
@@ -47,7 +54,7 @@ $(WEB_INSTALLED): $(WEB)/package-lock.json
 	$(NPM) ci --no-audit --no-fund
 	touch $@
 
-install: $(VENV)/.installed $(TOOLS)/.installed $(WEB_INSTALLED) ## create the virtualenvs and node_modules
+install: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed $(WEB_INSTALLED) ## create the virtualenvs and node_modules
 
 $(SHOP): $(WEB_INSTALLED) $(SHOP_SOURCES)
 	$(NPM) run build --workspace customer
@@ -93,9 +100,10 @@ format: $(VENV)/.installed ## apply ruff fixes and formatting
 typecheck: $(VENV)/.installed ## mypy --strict
 	$(VENV)/bin/mypy layers/shared functions devstack tests bench migrations
 
-infra-lint: $(VENV)/.installed $(TOOLS)/.installed ## cfn-lint and sam validate --lint (offline)
+infra-lint: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed ## cfn-lint, sam validate --lint, checkov (offline)
 	$(VENV)/bin/cfn-lint infra/template.yaml
 	$(TOOLS)/bin/sam validate --lint --template infra/template.yaml --region $(AWS_DEFAULT_REGION)
+	$(CHECKOV)/bin/checkov -f infra/template.yaml --framework cloudformation --compact --quiet --skip-download
 
 unit: $(VENV)/.installed ## pytest only (without the LocalStack profile)
 	$(VENV)/bin/pytest -m "not localstack" $(PYTEST_ARGS)
@@ -119,7 +127,7 @@ test-localstack: $(VENV)/.installed ## upload-policy tests against a real LocalS
 	$(VENV)/bin/pytest -m localstack $(PYTEST_ARGS)
 
 clean: ## remove virtualenvs, caches and local data
-	rm -rf $(VENV) $(TOOLS) .data .pytest_cache .mypy_cache .ruff_cache \
+	rm -rf $(VENV) $(TOOLS) $(CHECKOV) .data .pytest_cache .mypy_cache .ruff_cache \
 	  $(WEB)/node_modules $(WEB)/*/dist $(WEB)/test-results
 
 migration: $(VENV)/.installed ## new migration: make migration MSG="add thing" (autogenerate)

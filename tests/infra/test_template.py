@@ -34,7 +34,14 @@ SAMPLE_PARAMETERS = {
 # What Ref returns for the stack's own resources whose value a setting checks.
 SAMPLE_RESOURCE_REFS = {
     "JwtKeysSecret": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:JwtKeysSecret-AbCdEf",
+    "DatabaseSecret": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:DatabaseSecret-AbCd",
 }
+SAMPLE_ATTRIBUTES = {
+    "DatabaseProxy.Endpoint": "facet-db.proxy-abc.eu-west-1.rds.amazonaws.com",
+}
+# Today's deployment (bring your own database); CREATED_DATABASE is CreateDatabase=true.
+BRING_YOUR_OWN_DATABASE: dict[str, bool] = {"CreateDatabase": False, "CreateNat": False}
+CREATED_DATABASE: dict[str, bool] = {"CreateDatabase": True, "CreateNat": True}
 # What CloudFormation puts in place of each {{resolve:secretsmanager:...:KEY}} reference.
 SAMPLE_SECRET_VALUES = {
     "STRIPE_SECRET_KEY": "sk_live_sample",
@@ -129,6 +136,16 @@ def _samconfig_parameters() -> dict[str, str]:
     return dict(override.split("=", 1) for override in overrides["parameter_overrides"])
 
 
+def _refs(value: Any) -> list[str]:
+    """The names a Ref, or every branch of an Fn::If of Refs, can stand for."""
+    if isinstance(value, dict) and value.keys() == {"Ref"}:
+        return [value["Ref"]]
+    if isinstance(value, dict) and value.keys() == {"Fn::If"}:
+        _, when_true, when_false = value["Fn::If"]
+        return _refs(when_true) + _refs(when_false)
+    raise AssertionError(f"not a Ref or an Fn::If of Refs: {value!r}")
+
+
 def _secret_statements(function: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         statement
@@ -139,8 +156,11 @@ def _secret_statements(function: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _resolve(template: dict[str, Any], value: Any) -> Any:
-    """Resolve Ref and Fn::Sub with the sample parameters, then the secret references."""
+def _resolve(
+    template: dict[str, Any], value: Any, conditions: dict[str, bool] = BRING_YOUR_OWN_DATABASE
+) -> Any:
+    """Resolve Fn::If with the given conditions, Ref, Fn::GetAtt and Fn::Sub with the sample
+    parameters, then the secret references."""
     parameters = {
         name: SAMPLE_PARAMETERS.get(name, spec.get("Default"))
         for name, spec in template["Parameters"].items()
@@ -153,6 +173,11 @@ def _resolve(template: dict[str, Any], value: Any) -> Any:
         assert name in template["Resources"], f"unknown reference {name}"
         return SAMPLE_RESOURCE_REFS.get(name, f"sample-{name.lower()}")
 
+    if isinstance(value, dict) and value.keys() == {"Fn::If"}:
+        condition, when_true, when_false = value["Fn::If"]
+        return _resolve(template, when_true if conditions[condition] else when_false, conditions)
+    if isinstance(value, dict) and value.keys() == {"Fn::GetAtt"}:
+        return SAMPLE_ATTRIBUTES[".".join(value["Fn::GetAtt"])]
     if isinstance(value, dict) and value.keys() == {"Ref"}:
         return lookup(value["Ref"])
     if isinstance(value, dict) and value.keys() == {"Fn::Sub"}:
@@ -326,21 +351,20 @@ def test_secret_reads_are_limited_to_named_secrets(template: dict[str, Any]) -> 
             resources = _as_list(statement["Resource"])
 
             assert _as_list(statement["Action"]) == ["secretsmanager:GetSecretValue"], name
-            assert all(
-                isinstance(resource, dict)
-                and resource.keys() == {"Ref"}
-                and resource["Ref"] in named
-                for resource in resources
-            ), (name, resources)
+            assert all(ref in named for resource in resources for ref in _refs(resource)), (
+                name,
+                resources,
+            )
         # Managed policies or policy templates would grant secrets outside these statements.
         assert all(isinstance(policy, dict) for policy in function.get("Policies", [])), name
 
 
 def test_api_function_can_read_database_stripe_and_jwt_secrets(template: dict[str, Any]) -> None:
     statements = _secret_statements(_functions(template)["ApiFunction"])
-    readable = {resource["Ref"] for s in statements for resource in _as_list(s["Resource"])}
+    readable = {ref for s in statements for r in _as_list(s["Resource"]) for ref in _refs(r)}
 
-    assert readable == {"DatabaseSecretArn", "StripeSecretArn", "JwtKeysSecret"}
+    # DatabaseSecret with CreateDatabase=true, DatabaseSecretArn without.
+    assert readable == {"DatabaseSecretArn", "DatabaseSecret", "StripeSecretArn", "JwtKeysSecret"}
 
 
 def test_every_function_reads_jwt_keys_from_the_stack_secret(template: dict[str, Any]) -> None:
@@ -476,9 +500,10 @@ def test_stripe_keys_are_read_from_the_stripe_secret_at_run_time(template: dict[
         assert "STRIPE_SECRET_KEY" not in variables
         assert "STRIPE_WEBHOOK_SECRET" not in variables
         readable = {
-            resource["Ref"]
+            ref
             for statement in _secret_statements(functions[name])
             for resource in _as_list(statement["Resource"])
+            for ref in _refs(resource)
         }
         assert {"StripeSecretArn", "DatabaseSecretArn"} <= readable, name
 
@@ -522,11 +547,13 @@ def test_function_environment_names_are_settings_fields(template: dict[str, Any]
     assert {name: names for name, names in unknown.items() if names} == {}
 
 
-def _deployed_settings(template: dict[str, Any], function: str) -> Settings:
+def _deployed_settings(
+    template: dict[str, Any], function: str, conditions: dict[str, bool] = BRING_YOUR_OWN_DATABASE
+) -> Settings:
     """The settings the function would validate at cold start, with the sample parameters."""
     variables = _functions(template)[function]["Environment"]["Variables"]
     values = {
-        name.lower(): _resolve(template, value)
+        name.lower(): _resolve(template, value, conditions)
         for name, value in variables.items()
         if name not in NON_SETTINGS_VARIABLES
     }
@@ -544,3 +571,168 @@ def test_api_function_environment_passes_deployed_settings_validation(
     assert settings.stripe_secret_arn == SAMPLE_PARAMETERS["StripeSecretArn"]
     assert settings.jwt_keys_secret_arn == SAMPLE_RESOURCE_REFS["JwtKeysSecret"]
     assert settings.mail_sender == SAMPLE_PARAMETERS["MailSender"]
+
+
+def test_with_a_created_database_the_functions_use_its_secret_behind_the_proxy(
+    template: dict[str, Any],
+) -> None:
+    for name in _functions(template):
+        settings = _deployed_settings(template, name, CREATED_DATABASE)
+
+        assert settings.database_secret_arn == SAMPLE_RESOURCE_REFS["DatabaseSecret"], name
+        assert settings.database_host == SAMPLE_ATTRIBUTES["DatabaseProxy.Endpoint"], name
+        assert settings.database_behind_proxy, name
+
+
+def test_functions_run_in_the_created_vpc_or_the_given_one(template: dict[str, Any]) -> None:
+    vpc = template["Globals"]["Function"]["VpcConfig"]["Fn::If"]
+
+    assert vpc[0] == "CreateDatabase"
+    assert vpc[1] == {
+        "SubnetIds": [{"Ref": "PrivateSubnetA"}, {"Ref": "PrivateSubnetB"}],
+        "SecurityGroupIds": [{"Ref": "FunctionSecurityGroup"}],
+    }
+    assert vpc[2]["Fn::If"][0] == "InVpc"
+
+
+def test_the_created_database_is_encrypted_private_and_kept_on_delete(
+    template: dict[str, Any],
+) -> None:
+    instance = template["Resources"]["DatabaseInstance"]
+    cluster = template["Resources"]["DatabaseCluster"]
+
+    assert instance["Properties"]["StorageEncrypted"] is True
+    assert instance["Properties"]["PubliclyAccessible"] is False
+    assert cluster["Properties"]["StorageEncrypted"] is True
+    for database in (instance, cluster):
+        assert (database["DeletionPolicy"], database["UpdateReplacePolicy"]) == (
+            "Snapshot",
+            "Snapshot",
+        )
+        assert database["Properties"]["DeletionProtection"] is True
+
+
+def test_the_proxy_requires_tls_and_authenticates_with_the_stack_secret(
+    template: dict[str, Any],
+) -> None:
+    proxy = template["Resources"]["DatabaseProxy"]["Properties"]
+
+    assert proxy["RequireTLS"] is True
+    assert proxy["Auth"] == [
+        {
+            "AuthScheme": "SECRETS",
+            "SecretArn": {"Ref": "DatabaseSecret"},
+            "IAMAuth": "DISABLED",
+            "ClientPasswordAuthType": "POSTGRES_SCRAM_SHA_256",
+        }
+    ]
+
+
+def test_migrations_run_on_every_code_or_layer_change_before_the_functions_update(
+    template: dict[str, Any],
+) -> None:
+    migration = template["Resources"]["DatabaseMigration"]
+    functions = {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function" and name != "MigrateFunction"
+    }
+
+    assert migration["Properties"]["ServiceToken"] == {"Fn::GetAtt": ["MigrateFunction", "Arn"]}
+    assert migration["Properties"]["CodeVersion"] == {"Ref": "MigrateFunction.Version"}
+    assert migration["Properties"]["LayerVersion"] == {"Ref": "SharedLayer"}
+    assert {name: f.get("DependsOn") for name, f in functions.items()} == dict.fromkeys(
+        functions, "DatabaseMigration"
+    )
+
+
+def test_the_migrate_function_bundles_the_repository_migrations() -> None:
+    bundled = ROOT / "functions" / "migrate" / "migrations"
+
+    assert bundled.is_symlink()
+    assert bundled.resolve() == (ROOT / "migrations").resolve()
+
+
+def _behaviours(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    config = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    return {"*": config["DefaultCacheBehavior"], **behaviours}
+
+
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+
+
+def test_cloudfront_never_caches_the_api_and_forwards_no_host(template: dict[str, Any]) -> None:
+    api = _behaviours(template)["/api/*"]
+    policy = template["Resources"]["ApiOriginRequestPolicy"]["Properties"]
+    forwarded = policy["OriginRequestPolicyConfig"]
+
+    assert api["CachePolicyId"] == CACHING_DISABLED
+    assert api["ViewerProtocolPolicy"] == "https-only"
+    assert "POST" in api["AllowedMethods"]
+    assert forwarded["CookiesConfig"] == {
+        "CookieBehavior": "whitelist",
+        "Cookies": ["__Host-session"],
+    }
+    headers = {h.lower() for h in forwarded["HeadersConfig"]["Headers"]}
+    assert {"origin", "sec-fetch-site", "stripe-signature", "idempotency-key"} <= headers
+    assert "host" not in headers
+
+
+def test_cloudfront_serves_only_public_images_through_oac(template: dict[str, Any]) -> None:
+    media = _behaviours(template)["/media/*"]
+    (statement,) = (
+        s
+        for s in template["Resources"]["ImagesBucketPolicy"]["Properties"]["PolicyDocument"][
+            "Statement"
+        ]
+        if s.get("Principal") == {"Service": "cloudfront.amazonaws.com"}
+    )
+
+    assert statement["Action"] == "s3:GetObject"
+    assert statement["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/public/*"}
+    assert "Distribution" in statement["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    assert media["TargetOriginId"] == "media"
+
+
+def test_spa_fallback_is_a_function_not_a_custom_error_response(template: dict[str, Any]) -> None:
+    # A custom error response would turn the API's 403/404 answers into index.html too.
+    config = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    behaviours = _behaviours(template)
+
+    assert "CustomErrorResponses" not in config
+    for path in ("*", "/seller/*"):
+        (association,) = behaviours[path]["FunctionAssociations"]
+        assert association["FunctionARN"]["Fn::GetAtt"][0] == "SpaRoutingFunction"
+
+
+def test_site_responses_carry_hsts_nosniff_and_a_no_framing_csp(template: dict[str, Any]) -> None:
+    for name in ("ShopHeadersPolicy", "SellerHeadersPolicy"):
+        config = template["Resources"][name]["Properties"]["ResponseHeadersPolicyConfig"]
+        headers = config["SecurityHeadersConfig"]
+        csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        csp_text = csp if isinstance(csp, str) else csp["Fn::Sub"]
+
+        assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31_536_000
+        assert headers["ContentTypeOptions"]["Override"] is True
+        assert "frame-ancestors 'none'" in csp_text
+        assert "script-src 'self';" in csp_text
+
+
+def test_every_alarm_notifies_the_alarm_topic(template: dict[str, Any]) -> None:
+    alarms = _resources(template, "AWS::CloudWatch::Alarm")
+
+    notified = {name: a.get("AlarmActions") for name, a in alarms.items()}
+
+    assert notified == {name: [{"Ref": "AlarmTopic"}] for name in alarms}
+
+
+def test_every_checkov_skip_is_justified(template: dict[str, Any]) -> None:
+    skips = [
+        (name, skip)
+        for name, resource in template["Resources"].items()
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    ]
+
+    assert skips
+    assert all(len(skip.get("comment", "")) >= 30 for _, skip in skips), skips

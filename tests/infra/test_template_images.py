@@ -16,6 +16,10 @@ from tests.infra.test_template import (
 )
 
 __all__ = ["template"]  # the module fixture, shared
+# The created database's secret, or the given one.
+DATABASE_SECRET = {
+    "Fn::If": ["CreateDatabase", {"Ref": "DatabaseSecret"}, {"Ref": "DatabaseSecretArn"}]
+}
 
 
 def _thumbnailer(template: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +136,7 @@ def test_thumbnailer_iam_is_limited_to_the_prefixes_it_needs(template: dict[str,
         sid: (sorted(s["Action"]) if isinstance(s["Action"], list) else s["Action"], s["Resource"])
         for sid, s in statements.items()
     } == {
-        "ReadDatabaseSecret": ("secretsmanager:GetSecretValue", [{"Ref": "DatabaseSecretArn"}]),
+        "ReadDatabaseSecret": ("secretsmanager:GetSecretValue", [DATABASE_SECRET]),
         "ReadAndDeleteUploads": (
             ["s3:DeleteObject", "s3:GetObject"],
             {"Fn::Sub": "${ImagesBucket.Arn}/uploads/*"},
