@@ -2,6 +2,7 @@ import { api, call, type Schemas } from "@facet/shared/api/client";
 import { ErrorMessage } from "@facet/shared/errors";
 import { formatMoney } from "@facet/shared/money";
 import { useAsync } from "@facet/shared/useAsync";
+import { usePages } from "@facet/shared/usePages";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 
@@ -25,35 +26,10 @@ export function CatalogPage() {
     },
     [query],
   );
-  const first = useAsync(
-    (signal) => call(api.GET("/api/v1/products", { params: { query: { ...query, limit: PAGE_SIZE } }, signal })),
+  const { first, items, cursor, loadMore, loadingMore, moreError } = usePages(
+    (cursor, signal) => call(api.GET("/api/v1/products", { params: { query: { ...query, limit: PAGE_SIZE, cursor } }, signal })),
     [query],
   );
-  const [more, setMore] = useState<{ items: Summary[]; cursor: string | null; error?: unknown }>({
-    items: [],
-    cursor: null,
-  });
-  const [loadingMore, setLoadingMore] = useState(false);
-  useEffect(() => setMore({ items: [], cursor: null }), [query]);
-
-  const cursor = more.cursor ?? first.data?.next_cursor ?? null;
-  const items = [...(first.data?.items ?? []), ...more.items];
-
-  async function loadMore() {
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await call(
-        api.GET("/api/v1/products", { params: { query: { ...query, limit: PAGE_SIZE, cursor } } }),
-      );
-      setMore((m) => ({ items: [...m.items, ...page.items], cursor: page.next_cursor ?? "" }));
-    } catch (error) {
-      setMore((m) => ({ ...m, error }));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
-  const exhausted = more.cursor === "" || (more.cursor === null && !first.data?.next_cursor);
 
   return (
     <div className="catalog">
@@ -93,8 +69,8 @@ export function CatalogPage() {
             </li>
           ))}
         </ul>
-        <ErrorMessage error={more.error} />
-        {first.status === "done" && !exhausted && (
+        <ErrorMessage error={moreError} />
+        {first.status === "done" && cursor && (
           <button type="button" className="more" onClick={loadMore} disabled={loadingMore}>
             {loadingMore ? "Loading…" : "Load more"}
           </button>

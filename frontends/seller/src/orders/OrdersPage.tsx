@@ -1,11 +1,9 @@
 // Orders to ship: the seller's lines of paid orders, newest first, with where each one goes.
 // "Load more" follows the API's keyset cursor.
-import { useSubmit } from "@facet/shared/account";
 import { api, call, type Schemas } from "@facet/shared/api/client";
 import { ErrorMessage } from "@facet/shared/errors";
 import { formatMoney } from "@facet/shared/money";
-import { useAsync } from "@facet/shared/useAsync";
-import { useState } from "react";
+import { usePages } from "@facet/shared/usePages";
 
 import { addressLines } from "@facet/shared/address";
 import "./orders.css";
@@ -16,18 +14,11 @@ const PAGE_SIZE = 50;
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 export default function OrdersPage() {
-  const first = useAsync(
-    (signal) => call(api.GET("/api/v1/seller/orders", { params: { query: { limit: PAGE_SIZE } }, signal })),
+  const pages = usePages(
+    (cursor, signal) => call(api.GET("/api/v1/seller/orders", { params: { query: { cursor, limit: PAGE_SIZE } }, signal })),
     [],
   );
-  const [more, setMore] = useState<{ items: Line[]; next: string | null } | null>(null);
-  const cursor = more ? more.next : (first.data?.next_cursor ?? null);
-  const loadMore = useSubmit(async () => {
-    if (!cursor) return;
-    const page = await call(api.GET("/api/v1/seller/orders", { params: { query: { cursor, limit: PAGE_SIZE } } }));
-    setMore((previous) => ({ items: [...(previous?.items ?? []), ...page.items], next: page.next_cursor }));
-  });
-  const lines = [...(first.data?.items ?? []), ...(more?.items ?? [])];
+  const { first, items: lines, cursor } = pages;
 
   return (
     <section aria-labelledby="orders-title">
@@ -73,11 +64,11 @@ export default function OrdersPage() {
           </tbody>
         </table>
       )}
-      <ErrorMessage error={loadMore.error} />
+      <ErrorMessage error={pages.moreError} />
       {cursor && first.status === "done" && (
         <p className="load-more">
-          <button type="button" onClick={() => void loadMore.onSubmit()} disabled={loadMore.busy}>
-            {loadMore.busy ? "Loading…" : "Load more"}
+          <button type="button" onClick={() => void pages.loadMore()} disabled={pages.loadingMore}>
+            {pages.loadingMore ? "Loading…" : "Load more"}
           </button>
         </p>
       )}

@@ -2,7 +2,7 @@ import { Field } from "@facet/shared/account";
 import { api, call } from "@facet/shared/api/client";
 import { ErrorMessage } from "@facet/shared/errors";
 import { formatMoney } from "@facet/shared/money";
-import { useAsync } from "@facet/shared/useAsync";
+import { usePages } from "@facet/shared/usePages";
 import { useEffect, useId, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 
@@ -39,42 +39,17 @@ export default function ProductsPage() {
   const [actionError, setActionError] = useState<unknown>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
 
-  const first = useAsync(
-    (signal) =>
-      call(api.GET("/api/v1/seller/products", { params: { query: { status: status ?? undefined, limit: PAGE_SIZE } }, signal })),
+  const { first, items, cursor, loadMore, loadingMore, moreError } = usePages(
+    (cursor, signal) =>
+      call(api.GET("/api/v1/seller/products", { params: { query: { status: status ?? undefined, limit: PAGE_SIZE, cursor } }, signal })),
     [status],
   );
-  const [more, setMore] = useState<{ items: Product[]; cursor: string | null; error?: unknown }>({
-    items: [],
-    cursor: null,
-  });
-  const [loadingMore, setLoadingMore] = useState(false);
   // Publish, archive and delete change rows in place: the pages are not fetched again.
   const [edits, setEdits] = useState<ReadonlyMap<string, Product | null>>(new Map());
-  useEffect(() => {
-    setMore({ items: [], cursor: null });
-    setEdits(new Map());
-  }, [status]);
+  useEffect(() => setEdits(new Map()), [status]);
 
-  const cursor = more.cursor ?? first.data?.next_cursor ?? null;
-  const exhausted = more.cursor === "" || (more.cursor === null && !first.data?.next_cursor);
-  const loaded = applyEdits([...(first.data?.items ?? []), ...more.items], edits);
+  const loaded = applyEdits(items, edits);
   const shown = query.trim() ? loaded.filter((product) => matchesSearch(product, query)) : loaded;
-
-  async function loadMore() {
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await call(
-        api.GET("/api/v1/seller/products", { params: { query: { status: status ?? undefined, limit: PAGE_SIZE, cursor } } }),
-      );
-      setMore((m) => ({ items: [...m.items, ...page.items], cursor: page.next_cursor ?? "" }));
-    } catch (error) {
-      setMore((m) => ({ ...m, error }));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   function search(value: string) {
     setQuery(value);
@@ -207,8 +182,8 @@ export default function ProductsPage() {
           </table>
         </div>
       )}
-      <ErrorMessage error={more.error} />
-      {first.status === "done" && !exhausted && (
+      <ErrorMessage error={moreError} />
+      {first.status === "done" && cursor && (
         <button type="button" className="more" onClick={loadMore} disabled={loadingMore}>
           {loadingMore ? "Loading…" : "Load more"}
         </button>
